@@ -1,0 +1,14 @@
+package io.geo.epaxos.api;
+
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Result;
+
+/** Receives the outcome of commands submitted at this replica. Replies obey the release rule of {@link MessageSink}. */
+public interface ClientResponder
+{
+    /** The command was executed at this replica with these per-op results. */
+    void onExecuted(long instance, Command command, Result[] results, boolean fastPath);
+
+    /** The command was not and will never be executed. */
+    void onRejected(Command command, Rejection reason, String detail);
+}

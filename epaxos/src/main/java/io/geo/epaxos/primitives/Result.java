@@ -1,0 +1,56 @@
+package io.geo.epaxos.primitives;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The outcome of one executed op: {@code ok} (GET found, CAS swapped, INCR applied; PUT and DELETE always ok) and a
+ * value (GET: the value read or null; CAS: the current value when it did not swap; INCR: the new value).
+ */
+public final class Result
+{
+    public static final Result OK = new Result(true, null);
+    public static final Result NOT_FOUND = new Result(false, null);
+
+    private final boolean ok;
+    private final byte[] value;
+
+    private Result(final boolean ok, final byte[] value)
+    {
+        this.ok = ok;
+        this.value = value;
+    }
+
+    public static Result of(final boolean ok, final byte[] value)
+    {
+        return value == null ? (ok ? OK : NOT_FOUND) : new Result(ok, value);
+    }
+
+    public boolean ok()
+    {
+        return ok;
+    }
+
+    public byte[] value()
+    {
+        return value;
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        return o instanceof Result && ok == ((Result)o).ok && Arrays.equals(value, ((Result)o).value);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Boolean.hashCode(ok) * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString()
+    {
+        return (ok ? "ok" : "fail") + (value == null ? "" : "(" + new String(value, StandardCharsets.UTF_8) + ")");
+    }
+}

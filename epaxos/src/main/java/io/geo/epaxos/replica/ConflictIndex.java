@@ -1,0 +1,245 @@
+package io.geo.epaxos.replica;
+
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Key;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.function.LongPredicate;
+
+/**
+ * Per key, the live instances that touch it, so a replica can compute the dependencies of a new command.
+ *
+ * <p>Compaction: when a write W on key k executes here, every instance on k that executed before W is dropped from
+ * k's list. This is safe because for two conflicting committed instances executed in the order I then W, the
+ * committed graph has a path W to I (otherwise Tarjan order would have run W first), and the committed graph is the
+ * same at every replica; so a new command that depends on W depends on I transitively. Instances executed at every
+ * replica are dropped by garbage collection (they execute before anything proposed after that everywhere).
+ */
+final class ConflictIndex
+{
+    private static final int WRITE = 1;
+
+    private static final class Entry
+    {
+        long maxSeq;
+        long[] ids = new long[4];
+        byte[] flags = new byte[4];
+        int size;
+
+        void add(final long id, final boolean write)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                if (ids[i] == id)
+                {
+                    flags[i] |= write ? WRITE : 0;
+                    return;
+                }
+            }
+            if (size == ids.length)
+            {
+                ids = Arrays.copyOf(ids, size * 2);
+                flags = Arrays.copyOf(flags, size * 2);
+            }
+            ids[size] = id;
+            flags[size] = (byte)(write ? WRITE : 0);
+            size++;
+        }
+
+        void remove(final long id)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                if (ids[i] == id)
+                {
+                    removeAt(i);
+                    return;
+                }
+            }
+        }
+
+        void removeAt(final int i)
+        {
+            final int tail = size - i - 1;
+            System.arraycopy(ids, i + 1, ids, i, tail);
+            System.arraycopy(flags, i + 1, flags, i, tail);
+            size--;
+        }
+    }
+
+    private final HashMap<Key, Entry> entries = new HashMap<>();
+    /** Per client id, its writes: a client's writes conflict with each other (see Command.hasSession). */
+    private final Long2ObjectHashMap<Entry> sessions = new Long2ObjectHashMap<>();
+    private final LongHashSet scratch = new LongHashSet();
+
+    /** Records that {@code id} touches the keys of {@code command}. */
+    void add(final long id, final Command command)
+    {
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Key key = command.op(i).key();
+            entries.computeIfAbsent(key, k -> new Entry()).add(id, command.writes(key));
+        }
+        if (command.hasSession())
+        {
+            Entry session = sessions.get(command.clientId());
+            if (session == null)
+            {
+                session = new Entry();
+                sessions.put(command.clientId(), session);
+            }
+            session.add(id, true);
+        }
+    }
+
+    void remove(final long id, final Command command)
+    {
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Key key = command.op(i).key();
+            final Entry entry = entries.get(key);
+            if (entry != null)
+            {
+                entry.remove(id);
+                if (entry.size == 0)
+                {
+                    entries.remove(key);
+                }
+            }
+        }
+        if (command.hasSession())
+        {
+            final Entry session = sessions.get(command.clientId());
+            if (session != null)
+            {
+                session.remove(id);
+                if (session.size == 0)
+                {
+                    sessions.remove(command.clientId());
+                }
+            }
+        }
+    }
+
+    /** Sorted ids of the live instances other than {@code self} that conflict with {@code command}. */
+    long[] conflicts(final Command command, final long self)
+    {
+        scratch.clear();
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Key key = command.op(i).key();
+            final Entry entry = entries.get(key);
+            if (entry == null)
+            {
+                continue;
+            }
+            final boolean write = command.writes(key);
+            for (int j = 0; j < entry.size; j++)
+            {
+                if (entry.ids[j] != self && (write || (entry.flags[j] & WRITE) != 0))
+                {
+                    scratch.add(entry.ids[j]);
+                }
+            }
+        }
+        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
+        if (session != null)
+        {
+            for (int j = 0; j < session.size; j++)
+            {
+                if (session.ids[j] != self)
+                {
+                    scratch.add(session.ids[j]);
+                }
+            }
+        }
+        final long[] deps = new long[scratch.size()];
+        int n = 0;
+        final LongHashSet.LongIterator it = scratch.iterator();
+        while (it.hasNext())
+        {
+            deps[n++] = it.nextValue();
+        }
+        Arrays.sort(deps);
+        return deps;
+    }
+
+    /** Highest seq recorded on any key of {@code command} (0 if none). */
+    long maxSeq(final Command command)
+    {
+        long max = 0;
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Entry entry = entries.get(command.op(i).key());
+            if (entry != null)
+            {
+                max = Math.max(max, entry.maxSeq);
+            }
+        }
+        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
+        return session == null ? max : Math.max(max, session.maxSeq);
+    }
+
+    void updateSeq(final Command command, final long seq)
+    {
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Entry entry = entries.get(command.op(i).key());
+            if (entry != null && entry.maxSeq < seq)
+            {
+                entry.maxSeq = seq;
+            }
+        }
+        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
+        if (session != null && session.maxSeq < seq)
+        {
+            session.maxSeq = seq;
+        }
+    }
+
+    /** After {@code id} executed here: on each key it writes, forget instances that executed before it. */
+    void onExecuted(final long id, final Command command, final LongPredicate executed)
+    {
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Key key = command.op(i).key();
+            if (command.writes(key))
+            {
+                dropExecutedBefore(entries.get(key), id, executed);
+            }
+        }
+        if (command.hasSession())
+        {
+            dropExecutedBefore(sessions.get(command.clientId()), id, executed);
+        }
+    }
+
+    private static void dropExecutedBefore(final Entry entry, final long id, final LongPredicate executed)
+    {
+        if (entry == null)
+        {
+            return;
+        }
+        int j = 0;
+        while (j < entry.size)
+        {
+            final long other = entry.ids[j];
+            if (other != id && executed.test(other))
+            {
+                entry.removeAt(j);
+            }
+            else
+            {
+                j++;
+            }
+        }
+    }
+
+    int keyCount()
+    {
+        return entries.size();
+    }
+}

@@ -1,0 +1,163 @@
+package io.geo.epaxos.state;
+
+import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Key;
+import io.geo.epaxos.primitives.Op;
+import io.geo.epaxos.primitives.Result;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-memory key-value state machine with the exactly-once dedup table: per client, the last write request number
+ * applied and its results. A write whose request number is not above the client's last one is not applied again;
+ * the recorded results are returned when it is the same request. This is deterministic across replicas only
+ * because a client's writes conflict with each other (Command.hasSession), so every replica applies them in the same
+ * order; reads bypass the table. A batch applies all its ops atomically (it is
+ * executed as one step, and its reads see its own earlier writes). Deterministic; used by the simulator and tests,
+ * and the reference for persistent implementations.
+ */
+public final class KeyValueStateMachine implements StateMachine
+{
+    private static final class Applied
+    {
+        final long requestNumber;
+        final Result[] results;
+
+        Applied(final long requestNumber, final Result[] results)
+        {
+            this.requestNumber = requestNumber;
+            this.results = results;
+        }
+    }
+
+    private final TreeMap<Key, byte[]> data = new TreeMap<>();
+    private final HashMap<Long, Applied> dedup = new HashMap<>();
+    private long applied;
+    private long duplicates;
+
+    @Override
+    public Result[] apply(final long instance, final Command command)
+    {
+        if (!command.hasSession())
+        {
+            // Reads change nothing, so running one twice is harmless; they are not ordered per client either.
+            final Result[] results = new Result[command.opCount()];
+            for (int i = 0; i < command.opCount(); i++)
+            {
+                results[i] = applyOp(command.op(i));
+            }
+            applied++;
+            return results;
+        }
+        final Applied last = dedup.get(command.clientId());
+        if (last != null && command.requestNumber() <= last.requestNumber)
+        {
+            duplicates++;
+            if (command.requestNumber() == last.requestNumber)
+            {
+                return last.results;
+            }
+            // An older request of a client that has moved on: it was superseded and is not applied.
+            final Result[] stale = new Result[command.opCount()];
+            java.util.Arrays.fill(stale, Result.NOT_FOUND);
+            return stale;
+        }
+        final Result[] results = new Result[command.opCount()];
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            results[i] = applyOp(command.op(i));
+        }
+        dedup.put(command.clientId(), new Applied(command.requestNumber(), results));
+        applied++;
+        return results;
+    }
+
+    private Result applyOp(final Op op)
+    {
+        final Key key = op.key();
+        final byte[] current = data.get(key);
+        switch (op.type())
+        {
+            case GET:
+                return Result.of(current != null, current);
+            case PUT:
+                data.put(key, op.value());
+                return Result.OK;
+            case DELETE:
+                data.remove(key);
+                return Result.OK;
+            case CAS:
+                if (Arrays.equals(current, op.expected()))
+                {
+                    data.put(key, op.value());
+                    return Result.OK;
+                }
+                return Result.of(false, current);
+            case INCR:
+                final long base;
+                if (current == null)
+                {
+                    base = 0;
+                }
+                else
+                {
+                    try
+                    {
+                        base = Long.parseLong(new String(current, StandardCharsets.UTF_8));
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        return Result.of(false, current);
+                    }
+                }
+                final byte[] next = Long.toString(base + op.delta()).getBytes(StandardCharsets.UTF_8);
+                data.put(key, next);
+                return Result.of(true, next);
+            default:
+                throw new IllegalStateException("unknown op " + op.type());
+        }
+    }
+
+    /** The value of a key, or null. */
+    public byte[] get(final Key key)
+    {
+        return data.get(key);
+    }
+
+    /** A sorted copy of the data, for comparing replicas. */
+    public Map<Key, byte[]> snapshot()
+    {
+        return new TreeMap<>(data);
+    }
+
+    /** Order-independent digest of data and dedup table, for comparing replicas cheaply. */
+    public long digest()
+    {
+        long h = 1;
+        for (final Map.Entry<Key, byte[]> e : data.entrySet())
+        {
+            h = h * 1_000_003 + e.getKey().hashCode() * 31L + Arrays.hashCode(e.getValue());
+        }
+        return h;
+    }
+
+    public long appliedCommands()
+    {
+        return applied;
+    }
+
+    public long duplicateCommands()
+    {
+        return duplicates;
+    }
+
+    public int size()
+    {
+        return data.size();
+    }
+}

@@ -1,0 +1,194 @@
+package io.geo.epaxos.sim;
+
+import io.geo.wan.WanProfile;
+
+import java.util.concurrent.TimeUnit;
+
+/** Parameters of one simulation run. Mutable builder; {@link #validate()} names the first bad value. */
+public final class SimConfig
+{
+    /** How a command picks its key. */
+    public enum KeyChoice
+    {
+        /** EPaxos paper workload: the shared hot key with probability conflict%, else a key private to the client. */
+        CONFLICT,
+        /** Zipfian choice over a shared key space. */
+        ZIPF
+    }
+
+    long seed = 1;
+    int replicas = 3;
+    int commands = 500;
+    int conflictPercent = 10;
+    Faults faults = Faults.STANDARD;
+    WanProfile profile;
+    int clientsPerRegion = 3;
+    KeyChoice keyChoice = KeyChoice.CONFLICT;
+    int zipfKeys = 1000;
+    double zipfSkew = 0.99;
+    /** Percent of commands that read only (GET, or a read-only batch). */
+    int readPercent = 30;
+    boolean recordHistory = true;
+    boolean checkLinearizability = true;
+    long fsyncDelayNs = TimeUnit.MICROSECONDS.toNanos(300);
+    long tickIntervalNs = TimeUnit.MILLISECONDS.toNanos(10);
+    long clientTimeoutNs = TimeUnit.SECONDS.toNanos(30);
+    /** After faults stop, how long the cluster has to finish every command and converge. */
+    long settleLimitNs = TimeUnit.SECONDS.toNanos(120);
+    long linearizabilityStepLimit = 2_000_000;
+
+    public SimConfig seed(final long value)
+    {
+        seed = value;
+        return this;
+    }
+
+    public SimConfig replicas(final int value)
+    {
+        replicas = value;
+        return this;
+    }
+
+    public SimConfig commands(final int value)
+    {
+        commands = value;
+        return this;
+    }
+
+    public SimConfig conflictPercent(final int value)
+    {
+        conflictPercent = value;
+        return this;
+    }
+
+    public SimConfig faults(final Faults value)
+    {
+        faults = value;
+        return this;
+    }
+
+    public SimConfig profile(final WanProfile value)
+    {
+        profile = value;
+        return this;
+    }
+
+    public SimConfig clientsPerRegion(final int value)
+    {
+        clientsPerRegion = value;
+        return this;
+    }
+
+    public SimConfig keyChoice(final KeyChoice value)
+    {
+        keyChoice = value;
+        return this;
+    }
+
+    public SimConfig readPercent(final int value)
+    {
+        readPercent = value;
+        return this;
+    }
+
+    public SimConfig recordHistory(final boolean value)
+    {
+        recordHistory = value;
+        return this;
+    }
+
+    public SimConfig checkLinearizability(final boolean value)
+    {
+        checkLinearizability = value;
+        return this;
+    }
+
+    public SimConfig copy()
+    {
+        final SimConfig c = new SimConfig();
+        c.seed = seed;
+        c.replicas = replicas;
+        c.commands = commands;
+        c.conflictPercent = conflictPercent;
+        c.faults = faults;
+        c.profile = profile;
+        c.clientsPerRegion = clientsPerRegion;
+        c.keyChoice = keyChoice;
+        c.zipfKeys = zipfKeys;
+        c.zipfSkew = zipfSkew;
+        c.readPercent = readPercent;
+        c.recordHistory = recordHistory;
+        c.checkLinearizability = checkLinearizability;
+        c.fsyncDelayNs = fsyncDelayNs;
+        c.tickIntervalNs = tickIntervalNs;
+        c.clientTimeoutNs = clientTimeoutNs;
+        c.settleLimitNs = settleLimitNs;
+        c.linearizabilityStepLimit = linearizabilityStepLimit;
+        return c;
+    }
+
+    /** Throws IllegalArgumentException naming the first bad parameter. */
+    public SimConfig validate()
+    {
+        if (replicas < 1 || replicas % 2 == 0 || replicas > 15)
+        {
+            throw new IllegalArgumentException("--regions must be odd, 1..15; got " + replicas);
+        }
+        if (profile == null)
+        {
+            throw new IllegalArgumentException("no WAN profile given");
+        }
+        if (profile.regionCount() < replicas)
+        {
+            throw new IllegalArgumentException("WAN profile '" + profile.name() + "' has " + profile.regionCount() +
+                " regions; " + replicas + " needed (use a larger profile, e.g. seven-regions)");
+        }
+        if (commands < 1 || commands > 100_000_000)
+        {
+            throw new IllegalArgumentException("--commands must be 1..100000000; got " + commands);
+        }
+        if (conflictPercent < 0 || conflictPercent > 100)
+        {
+            throw new IllegalArgumentException("--conflict must be 0..100; got " + conflictPercent);
+        }
+        if (readPercent < 0 || readPercent > 100)
+        {
+            throw new IllegalArgumentException("--reads must be 0..100; got " + readPercent);
+        }
+        if (clientsPerRegion < 1 || clientsPerRegion > 1000)
+        {
+            throw new IllegalArgumentException("--clients must be 1..1000; got " + clientsPerRegion);
+        }
+        return this;
+    }
+
+    public long seed()
+    {
+        return seed;
+    }
+
+    public int replicas()
+    {
+        return replicas;
+    }
+
+    public int commands()
+    {
+        return commands;
+    }
+
+    public int conflictPercent()
+    {
+        return conflictPercent;
+    }
+
+    public Faults faults()
+    {
+        return faults;
+    }
+
+    public WanProfile profile()
+    {
+        return profile;
+    }
+}

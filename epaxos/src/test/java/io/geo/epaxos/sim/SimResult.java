@@ -1,0 +1,68 @@
+package io.geo.epaxos.sim;
+
+import io.geo.epaxos.check.History;
+
+import java.util.List;
+
+/** Outcome of one simulation run: counts, latencies per region, the trace hash and any violations. */
+public record SimResult(
+    long seed,
+    int replicas,
+    long commands,
+    long ok,
+    long failed,
+    long unknown,
+    long fastPath,
+    long slowPath,
+    long recoveries,
+    long crashes,
+    long partitions,
+    long messagesSent,
+    long messagesDropped,
+    long events,
+    long simulatedNs,
+    long wallNs,
+    long checkNs,
+    long traceHash,
+    long maxLiveInstances,
+    List<String> violations,
+    boolean linearizabilityUnknown,
+    List<String> regions,
+    long[][] latenciesNs,
+    History history)
+{
+    public boolean passed()
+    {
+        return violations.isEmpty();
+    }
+
+    /** slow / (fast + slow): the share of commands led here that could not take the fast path. */
+    public double conflictRate()
+    {
+        final long total = fastPath + slowPath;
+        return total == 0 ? 0 : (double)slowPath / total;
+    }
+
+    public double percentileMs(final int region, final double percentile)
+    {
+        return percentileMs(latenciesNs[region], percentile);
+    }
+
+    static double percentileMs(final long[] sortedNs, final double percentile)
+    {
+        if (sortedNs.length == 0)
+        {
+            return Double.NaN;
+        }
+        final int index = (int)Math.min(sortedNs.length - 1, Math.ceil(percentile / 100.0 * sortedNs.length) - 1);
+        return sortedNs[Math.max(0, index)] / 1e6;
+    }
+
+    public String summaryLine()
+    {
+        return String.format("seed %d: %s regions=%d commands=%d ok=%d fail=%d unknown=%d fast=%d slow=%d " +
+            "recoveries=%d crashes=%d partitions=%d simulated=%.1fs wall=%dms trace=%016x",
+            seed, passed() ? "ok" : "VIOLATION", replicas, commands, ok, failed, unknown, fastPath, slowPath,
+            recoveries, crashes, partitions, simulatedNs / 1e9, wallNs / 1_000_000, traceHash);
+    }
+}

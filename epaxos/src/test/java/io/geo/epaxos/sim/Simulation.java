@@ -1,0 +1,952 @@
+package io.geo.epaxos.sim;
+
+import io.geo.epaxos.api.ClientResponder;
+import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.check.BatchOp;
+import io.geo.epaxos.check.CheckResult;
+import io.geo.epaxos.check.History;
+import io.geo.epaxos.check.HistoryEvent;
+import io.geo.epaxos.check.LinearizabilityChecker;
+import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Key;
+import io.geo.epaxos.primitives.Op;
+import io.geo.epaxos.primitives.OpType;
+import io.geo.epaxos.primitives.Result;
+import io.geo.epaxos.replica.EpaxosReplica;
+import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.epaxos.state.KeyValueStateMachine;
+import io.geo.wan.LinkModel;
+import org.agrona.collections.LongArrayList;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A deterministic simulation of an EPaxos cluster: one seed drives the network (per-link latency from a WAN
+ * profile, jitter, loss, duplication, reordering, partitions), node crashes and restarts (unsynced writes lost), and
+ * a closed-loop client workload in every region. Single-threaded, virtual time. The protocol code under test is the
+ * production {@link EpaxosReplica}; only transport, clock and disk are simulated.
+ */
+public final class Simulation
+{
+    private static final int DELIVER = 0;
+    private static final int TICK = 1;
+    private static final int SYNC = 2;
+    private static final int CLIENT_NEXT = 3;
+    private static final int CLIENT_TIMEOUT = 4;
+    private static final int CLIENT_REPLY = 5;
+    private static final int FAULT_STEP = 6;
+    private static final int RESTART = 7;
+    private static final int HEAL = 8;
+    private static final int SETTLE_CHECK = 9;
+
+    private static final long CLIENT_LOCAL_DELAY_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long FAULT_STEP_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final class Event
+    {
+        final long timeNs;
+        final long order;
+        final int kind;
+        final int a;
+        final int b;
+        final Object payload;
+
+        Event(final long timeNs, final long order, final int kind, final int a, final int b, final Object payload)
+        {
+            this.timeNs = timeNs;
+            this.order = order;
+            this.kind = kind;
+            this.a = a;
+            this.b = b;
+            this.payload = payload;
+        }
+    }
+
+    private record Outbound(int to, Message message)
+    {
+    }
+
+    private record Reply(long clientId, long requestNumber, Result[] results, Rejection rejection, boolean fastPath)
+    {
+    }
+
+    private final class Node implements ClientResponder, StateMachine
+    {
+        final int id;
+        final SimStore store = new SimStore();
+        final KeyValueStateMachine stateMachine = new KeyValueStateMachine();
+        final ArrayList<Outbound> outbox = new ArrayList<>();
+        final ArrayList<Reply> replies = new ArrayList<>();
+        final LongArrayList executionOrder = new LongArrayList();
+        final HashMap<Long, Command> executed = new HashMap<>();
+        EpaxosReplica replica;
+        boolean up = true;
+        boolean syncScheduled;
+        int incarnation;
+        long crashes;
+
+        Node(final int id)
+        {
+            this.id = id;
+        }
+
+        void start()
+        {
+            final ReplicaConfig config = new ReplicaConfig()
+                .replicaId(id)
+                .replicaCount(config().replicas)
+                .randomSeed(seedRandom.nextLong())
+                .retransmitTimeoutNs(retransmitTimeoutNs)
+                .recoveryTimeoutNs(recoveryTimeoutNs)
+                .fastPathTimeoutNs(fastPathTimeoutNs);
+            replica = new EpaxosReplica(config, (to, message) -> outbox.add(new Outbound(to, message)), store, this,
+                this, nowNs);
+            afterCall(this);
+        }
+
+        @Override
+        public Result[] apply(final long instance, final Command command)
+        {
+            if (!executed.containsKey(instance))
+            {
+                executed.put(instance, command);
+                executionOrder.addLong(instance);
+            }
+            return stateMachine.apply(instance, command);
+        }
+
+        @Override
+        public void onExecuted(final long instance, final Command command, final Result[] results, final boolean fast)
+        {
+            replies.add(new Reply(command.clientId(), command.requestNumber(), results, null, fast));
+            ackedInstances.put(instance, command);
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            replies.add(new Reply(command.clientId(), command.requestNumber(), null, reason, false));
+        }
+    }
+
+    private final class Client
+    {
+        final int process;
+        final int region;
+        long requestNumber;
+        long valueCounter;
+        boolean outstanding;
+        boolean done;
+        long invokeNs;
+        Command command;
+        final HashMap<String, String> lastSeen = new HashMap<>();
+
+        Client(final int process, final int region)
+        {
+            this.process = process;
+            this.region = region;
+        }
+    }
+
+    private final SimConfig config;
+    private final SplittableRandom seedRandom;
+    private final SplittableRandom networkRandom;
+    private final SplittableRandom faultRandom;
+    private final SplittableRandom workloadRandom;
+    private final LinkModel links;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>(
+        (x, y) -> x.timeNs != y.timeNs ? Long.compare(x.timeNs, y.timeNs) : Long.compare(x.order, y.order));
+    private final Node[] nodes;
+    private final Client[] clients;
+    private final boolean[][] blocked;
+    private final History history = new History();
+    private final Map<Long, Command> ackedInstances = new HashMap<>();
+    private final LongArrayList[] latenciesNs;
+    private final long retransmitTimeoutNs;
+    private final long recoveryTimeoutNs;
+    private final long fastPathTimeoutNs;
+    private final ZipfGenerator zipf;
+
+    private long nowNs;
+    private long eventOrder;
+    private long traceHash = 0x9E3779B97F4A7C15L;
+    private long events;
+    private int issued;
+    private boolean faultsActive = true;
+    private long faultsEndNs = -1;
+    private int partitionEpoch;
+    private boolean finished;
+    private long okCount;
+    private long failCount;
+    private long infoCount;
+    private long messagesSent;
+    private long messagesDropped;
+    private long crashes;
+    private long partitions;
+
+    public Simulation(final SimConfig config)
+    {
+        this.config = config.copy().validate();
+        final SplittableRandom root = new SplittableRandom(config.seed);
+        this.seedRandom = root.split();
+        this.networkRandom = root.split();
+        this.faultRandom = root.split();
+        this.workloadRandom = root.split();
+        final int n = config.replicas;
+        this.links = new LinkModel(config.profile.firstRegions(n));
+        double maxRttMs = 1;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                maxRttMs = Math.max(maxRttMs, config.profile.rttMs(i, j));
+            }
+        }
+        final long maxRttNs = (long)(maxRttMs * 1_000_000);
+        this.retransmitTimeoutNs = 2 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(100);
+        this.recoveryTimeoutNs = 4 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(500);
+        this.fastPathTimeoutNs = maxRttNs / 2 + TimeUnit.MILLISECONDS.toNanos(5);
+        this.nodes = new Node[n];
+        this.blocked = new boolean[n][n];
+        this.latenciesNs = new LongArrayList[n];
+        for (int i = 0; i < n; i++)
+        {
+            nodes[i] = new Node(i);
+            latenciesNs[i] = new LongArrayList();
+        }
+        this.clients = new Client[n * config.clientsPerRegion];
+        for (int i = 0; i < clients.length; i++)
+        {
+            clients[i] = new Client(i + 1, i % n);
+        }
+        this.zipf = new ZipfGenerator(config.zipfKeys, config.zipfSkew);
+    }
+
+    private SimConfig config()
+    {
+        return config;
+    }
+
+    /** Runs to completion and verifies; never throws for a protocol bug (violations are in the result). */
+    public SimResult run()
+    {
+        final long wallStartNs = System.nanoTime();
+        final List<String> violations = new ArrayList<>();
+        try
+        {
+            for (final Node node : nodes)
+            {
+                node.start();
+                schedule(config.tickIntervalNs, TICK, node.id, 0, null);
+            }
+            for (final Client client : clients)
+            {
+                schedule(workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(5)), CLIENT_NEXT, client.process - 1,
+                    0, null);
+            }
+            if (config.faults != Faults.NONE)
+            {
+                schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
+            }
+            while (!finished && !queue.isEmpty())
+            {
+                final Event e = queue.poll();
+                nowNs = e.timeNs;
+                events++;
+                trace(e);
+                dispatch(e);
+            }
+            if (!finished)
+            {
+                violations.add("liveness: event queue drained before the workload finished");
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            violations.add("exception at " + nowNs + " ns: " + ex);
+        }
+        final long checkStartNs = System.nanoTime();
+        if (violations.isEmpty())
+        {
+            verify(violations);
+        }
+        return buildResult(violations, System.nanoTime() - wallStartNs, System.nanoTime() - checkStartNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    private void dispatch(final Event e)
+    {
+        switch (e.kind)
+        {
+            case DELIVER -> deliver(e.a, e.b, (Message)e.payload);
+            case TICK -> tick(nodes[e.a]);
+            case SYNC -> sync(nodes[e.a], (Integer)e.payload);
+            case CLIENT_NEXT -> clientNext(clients[e.a]);
+            case CLIENT_TIMEOUT -> clientTimeout(clients[e.a], (Long)e.payload);
+            case CLIENT_REPLY -> clientReply((Reply)e.payload);
+            case FAULT_STEP -> faultStep();
+            case RESTART -> restart(nodes[e.a]);
+            case HEAL -> heal((Integer)e.payload);
+            case SETTLE_CHECK -> settleCheck();
+            default -> throw new IllegalStateException("unknown event " + e.kind);
+        }
+    }
+
+    private void schedule(final long delayNs, final int kind, final int a, final int b, final Object payload)
+    {
+        queue.add(new Event(nowNs + delayNs, eventOrder++, kind, a, b, payload));
+    }
+
+    private void trace(final Event e)
+    {
+        long h = e.timeNs * 31 + e.kind;
+        h = h * 31 + e.a;
+        h = h * 31 + e.b;
+        if (e.payload instanceof Message m)
+        {
+            h = h * 31 + m.getClass().getSimpleName().hashCode();
+            h = h * 31 + m.instance();
+        }
+        traceHash = (traceHash ^ h) * 0x100000001B3L;
+    }
+
+    private void deliver(final int to, final int from, final Message message)
+    {
+        final Node node = nodes[to];
+        if (!node.up || blocked[from][to])
+        {
+            messagesDropped++;
+            return;
+        }
+        node.replica.onMessage(from, message, nowNs);
+        afterCall(node);
+    }
+
+    private void tick(final Node node)
+    {
+        if (!node.up)
+        {
+            return;
+        }
+        node.replica.onTick(nowNs);
+        afterCall(node);
+        schedule(config.tickIntervalNs, TICK, node.id, 0, null);
+    }
+
+    private void afterCall(final Node node)
+    {
+        if (!node.syncScheduled && (node.store.hasStaged() || !node.outbox.isEmpty() || !node.replies.isEmpty()))
+        {
+            node.syncScheduled = true;
+            schedule(config.fsyncDelayNs, SYNC, node.id, 0, node.incarnation);
+        }
+    }
+
+    /** Group commit completes: the writes are durable, so the messages and replies that followed them leave. */
+    private void sync(final Node node, final int incarnation)
+    {
+        if (!node.up || node.incarnation != incarnation)
+        {
+            return;
+        }
+        node.syncScheduled = false;
+        node.store.sync();
+        for (final Outbound out : node.outbox)
+        {
+            send(node.id, out.to(), out.message());
+        }
+        node.outbox.clear();
+        for (final Reply reply : node.replies)
+        {
+            schedule(CLIENT_LOCAL_DELAY_NS, CLIENT_REPLY, 0, 0, reply);
+        }
+        node.replies.clear();
+    }
+
+    private void send(final int from, final int to, final Message message)
+    {
+        messagesSent++;
+        if (blocked[from][to] || links.sampleLoss(from, to, networkRandom))
+        {
+            messagesDropped++;
+            return;
+        }
+        final Faults faults = config.faults;
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.dropProbability)
+        {
+            messagesDropped++;
+            return;
+        }
+        schedule(delay(from, to), DELIVER, to, from, message);
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
+        {
+            schedule(delay(from, to), DELIVER, to, from, message);
+        }
+    }
+
+    private long delay(final int from, final int to)
+    {
+        long delayNs = links.sampleOneWayDelayNs(from, to, networkRandom);
+        if (faultsActive && config.faults.reorderSteps > 0 && networkRandom.nextInt(10) == 0)
+        {
+            delayNs += networkRandom.nextLong(config.faults.reorderSteps * TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return delayNs;
+    }
+
+    // ------------------------------------------------------------------------------------------------ faults
+
+    private void faultStep()
+    {
+        if (!faultsActive)
+        {
+            return;
+        }
+        final Faults faults = config.faults;
+        final int n = nodes.length;
+        final int maxDown = (n - 1) / 2;
+        if (faultRandom.nextDouble() < faults.crashProbability)
+        {
+            int down = 0;
+            for (final Node node : nodes)
+            {
+                down += node.up ? 0 : 1;
+            }
+            final Node victim = nodes[faultRandom.nextInt(n)];
+            if (victim.up && down < maxDown)
+            {
+                crash(victim);
+                schedule(TimeUnit.MILLISECONDS.toNanos(200 + faultRandom.nextInt(5000)), RESTART, victim.id, 0, null);
+            }
+        }
+        if (n > 1 && faultRandom.nextDouble() < faults.partitionProbability)
+        {
+            partitions++;
+            final int shape = faultRandom.nextInt(3);
+            if (shape == 0)
+            {
+                // isolate one node, both directions
+                final int isolated = faultRandom.nextInt(n);
+                for (int i = 0; i < n; i++)
+                {
+                    blocked[isolated][i] = i != isolated;
+                    blocked[i][isolated] = i != isolated;
+                }
+            }
+            else if (shape == 1)
+            {
+                // one-way loss on a random link
+                final int from = faultRandom.nextInt(n);
+                final int to = (from + 1 + faultRandom.nextInt(n - 1)) % n;
+                blocked[from][to] = true;
+            }
+            else
+            {
+                // random bipartition
+                final boolean[] side = new boolean[n];
+                for (int i = 0; i < n; i++)
+                {
+                    side[i] = faultRandom.nextBoolean();
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        blocked[i][j] = side[i] != side[j];
+                    }
+                }
+            }
+            schedule(TimeUnit.MILLISECONDS.toNanos(300 + faultRandom.nextInt(4000)), HEAL, 0, 0, ++partitionEpoch);
+        }
+        schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
+    }
+
+    private void crash(final Node node)
+    {
+        crashes++;
+        node.crashes++;
+        node.up = false;
+        node.incarnation++;
+        node.syncScheduled = false;
+        node.store.dropStaged();
+        node.outbox.clear();
+        node.replies.clear();
+        node.replica = null;
+    }
+
+    private void restart(final Node node)
+    {
+        if (node.up)
+        {
+            return;
+        }
+        node.up = true;
+        node.start();
+        schedule(config.tickIntervalNs, TICK, node.id, 0, null);
+    }
+
+    private void heal(final int epoch)
+    {
+        if (epoch != partitionEpoch)
+        {
+            return; // a newer partition replaced this one; its own heal will come
+        }
+        for (final boolean[] row : blocked)
+        {
+            java.util.Arrays.fill(row, false);
+        }
+    }
+
+    private void stopFaults()
+    {
+        faultsActive = false;
+        faultsEndNs = nowNs;
+        partitionEpoch++;
+        heal(partitionEpoch);
+        for (final Node node : nodes)
+        {
+            if (!node.up)
+            {
+                schedule(0, RESTART, node.id, 0, null);
+            }
+        }
+        schedule(TimeUnit.MILLISECONDS.toNanos(100), SETTLE_CHECK, 0, 0, null);
+    }
+
+    private void settleCheck()
+    {
+        if (isSettled())
+        {
+            finished = true;
+            return;
+        }
+        if (nowNs - faultsEndNs > config.settleLimitNs)
+        {
+            finished = true;
+            return;
+        }
+        schedule(TimeUnit.MILLISECONDS.toNanos(100), SETTLE_CHECK, 0, 0, null);
+    }
+
+    private boolean isSettled()
+    {
+        for (final Client client : clients)
+        {
+            if (!client.done)
+            {
+                return false;
+            }
+        }
+        final long[] reference = nodes[0].up ? nodes[0].replica.executedPrefix() : null;
+        for (final Node node : nodes)
+        {
+            if (!node.up || node.replica.uncommittedCount() != 0 ||
+                !java.util.Arrays.equals(reference, node.replica.executedPrefix()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ clients
+
+    private void clientNext(final Client client)
+    {
+        if (issued >= config.commands)
+        {
+            client.done = true;
+            return;
+        }
+        final Node node = nodes[client.region];
+        if (!node.up)
+        {
+            schedule(TimeUnit.MILLISECONDS.toNanos(100), CLIENT_NEXT, client.process - 1, 0, null);
+            return;
+        }
+        issued++;
+        final Command command = nextCommand(client);
+        client.command = command;
+        client.outstanding = true;
+        client.invokeNs = nowNs;
+        recordInvoke(client, command);
+        schedule(config.clientTimeoutNs, CLIENT_TIMEOUT, client.process - 1, 0, command.requestNumber());
+        node.replica.submit(command, nowNs);
+        afterCall(node);
+        if (issued == config.commands)
+        {
+            stopFaults();
+        }
+    }
+
+    private void clientReply(final Reply reply)
+    {
+        final Client client = clients[(int)reply.clientId() - 1];
+        if (!client.outstanding || client.command.requestNumber() != reply.requestNumber())
+        {
+            return;
+        }
+        client.outstanding = false;
+        if (reply.rejection() != null)
+        {
+            failCount++;
+            recordFail(client, client.command);
+        }
+        else
+        {
+            okCount++;
+            latenciesNs[client.region].addLong(nowNs - client.invokeNs);
+            recordOk(client, client.command, reply.results());
+        }
+        nextAfterCompletion(client);
+    }
+
+    private void clientTimeout(final Client client, final long requestNumber)
+    {
+        if (!client.outstanding || client.command.requestNumber() != requestNumber)
+        {
+            return;
+        }
+        client.outstanding = false;
+        infoCount++;
+        recordInfo(client, client.command);
+        nextAfterCompletion(client);
+    }
+
+    private void nextAfterCompletion(final Client client)
+    {
+        if (issued >= config.commands)
+        {
+            client.done = true;
+            return;
+        }
+        schedule(workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(2)), CLIENT_NEXT, client.process - 1, 0, null);
+    }
+
+    private String chooseKey(final Client client)
+    {
+        if (config.keyChoice == SimConfig.KeyChoice.ZIPF)
+        {
+            return "z" + zipf.next(workloadRandom);
+        }
+        if (workloadRandom.nextInt(100) < config.conflictPercent)
+        {
+            return "hot";
+        }
+        return privateKey(client);
+    }
+
+    private String privateKey(final Client client)
+    {
+        return "p" + client.process + "-" + workloadRandom.nextInt(3);
+    }
+
+    private String otherKey(final Client client, final String key)
+    {
+        String other = privateKey(client);
+        while (other.equals(key))
+        {
+            other = "p" + client.process + "-x";
+        }
+        return other;
+    }
+
+    private Command nextCommand(final Client client)
+    {
+        final long requestNumber = ++client.requestNumber;
+        final String key = chooseKey(client);
+        final int roll = workloadRandom.nextInt(100);
+        if (roll < config.readPercent)
+        {
+            if (workloadRandom.nextInt(10) == 0)
+            {
+                return Command.of(client.process, requestNumber, Op.get(key(key)), Op.get(key(otherKey(client, key))));
+            }
+            return Command.of(client.process, requestNumber, Op.get(key(key)));
+        }
+        final int kind = workloadRandom.nextInt(100);
+        if (kind < 40)
+        {
+            return Command.of(client.process, requestNumber, Op.put(key(key), bytes(newValue(client))));
+        }
+        if (kind < 60)
+        {
+            final String expected = client.lastSeen.get(key);
+            return Command.of(client.process, requestNumber,
+                Op.cas(key(key), expected == null ? null : bytes(expected), bytes(newValue(client))));
+        }
+        if (kind < 80)
+        {
+            return Command.of(client.process, requestNumber, Op.incr(key(key), 1 + workloadRandom.nextInt(5)));
+        }
+        if (kind < 85)
+        {
+            return Command.of(client.process, requestNumber, Op.delete(key(key)));
+        }
+        final String other = otherKey(client, key);
+        if (workloadRandom.nextBoolean())
+        {
+            return Command.of(client.process, requestNumber,
+                Op.put(key(key), bytes(newValue(client))), Op.incr(key(other), 1));
+        }
+        return Command.of(client.process, requestNumber, Op.incr(key(key), 1), Op.get(key(other)));
+    }
+
+    private String newValue(final Client client)
+    {
+        return Long.toString(client.process * 1_000_000_000L + ++client.valueCounter);
+    }
+
+    private static Key key(final String key)
+    {
+        return Key.of(key);
+    }
+
+    private static byte[] bytes(final String value)
+    {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(final byte[] value)
+    {
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------------ history
+
+    private void recordInvoke(final Client client, final Command command)
+    {
+        if (!config.recordHistory)
+        {
+            return;
+        }
+        if (command.opCount() > 1)
+        {
+            final List<BatchOp> ops = new ArrayList<>();
+            for (int i = 0; i < command.opCount(); i++)
+            {
+                ops.add(batchOp(command.op(i), null));
+            }
+            history.add(HistoryEvent.invokeBatch(client.process, ops, nowNs));
+            return;
+        }
+        final Op op = command.op(0);
+        final String key = op.key().toString();
+        switch (op.type())
+        {
+            case GET -> history.add(HistoryEvent.invokeRead(client.process, key, nowNs));
+            case PUT -> history.add(HistoryEvent.invokeWrite(client.process, key, text(op.value()), nowNs));
+            case DELETE -> history.add(HistoryEvent.invokeDelete(client.process, key, nowNs));
+            case CAS -> history.add(
+                HistoryEvent.invokeCas(client.process, key, text(op.expected()), text(op.value()), nowNs));
+            case INCR -> history.add(HistoryEvent.invokeIncr(client.process, key, op.delta(), nowNs));
+        }
+    }
+
+    private BatchOp batchOp(final Op op, final Result result)
+    {
+        final String key = op.key().toString();
+        return switch (op.type())
+        {
+            case GET -> result == null ? BatchOp.read(key) : BatchOp.readResult(key, text(result.value()));
+            case PUT -> BatchOp.write(key, text(op.value()));
+            case DELETE -> BatchOp.delete(key);
+            case CAS -> result == null ? BatchOp.cas(key, text(op.expected()), text(op.value())) :
+                BatchOp.casResult(key, text(op.expected()), text(op.value()), result.ok());
+            case INCR -> result == null ? BatchOp.incr(key, op.delta()) :
+                BatchOp.incrResult(key, Long.parseLong(text(result.value())));
+        };
+    }
+
+    private void recordOk(final Client client, final Command command, final Result[] results)
+    {
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Op op = command.op(i);
+            final Result result = results[i];
+            if (op.type() == OpType.GET || op.type() == OpType.CAS && !result.ok() || op.type() == OpType.INCR)
+            {
+                final String seen = text(result.value());
+                if (seen == null)
+                {
+                    client.lastSeen.remove(op.key().toString());
+                }
+                else
+                {
+                    client.lastSeen.put(op.key().toString(), seen);
+                }
+            }
+            else if (op.type() == OpType.PUT || op.type() == OpType.CAS)
+            {
+                client.lastSeen.put(op.key().toString(), text(op.value()));
+            }
+            else if (op.type() == OpType.DELETE)
+            {
+                client.lastSeen.remove(op.key().toString());
+            }
+        }
+        if (!config.recordHistory)
+        {
+            return;
+        }
+        if (command.opCount() > 1)
+        {
+            final List<BatchOp> ops = new ArrayList<>();
+            for (int i = 0; i < command.opCount(); i++)
+            {
+                ops.add(batchOp(command.op(i), results[i]));
+            }
+            history.add(HistoryEvent.okBatch(client.process, ops, nowNs));
+            return;
+        }
+        final Op op = command.op(0);
+        final Result result = results[0];
+        final String key = op.key().toString();
+        switch (op.type())
+        {
+            case GET -> history.add(HistoryEvent.okRead(client.process, key, text(result.value()), nowNs));
+            case PUT -> history.add(HistoryEvent.okWrite(client.process, key, text(op.value()), nowNs));
+            case DELETE -> history.add(HistoryEvent.okDelete(client.process, key, nowNs));
+            case CAS -> history.add(result.ok() ?
+                HistoryEvent.okCas(client.process, key, text(op.expected()), text(op.value()), nowNs) :
+                HistoryEvent.fail(client.process, HistoryEvent.Function.CAS, key, nowNs));
+            case INCR -> history.add(result.ok() ?
+                HistoryEvent.okIncr(client.process, key, Long.parseLong(text(result.value())), nowNs) :
+                HistoryEvent.fail(client.process, HistoryEvent.Function.INCR, key, nowNs));
+        }
+    }
+
+    private void recordFail(final Client client, final Command command)
+    {
+        if (config.recordHistory)
+        {
+            history.add(command.opCount() > 1 ? HistoryEvent.failBatch(client.process, nowNs) :
+                HistoryEvent.fail(client.process, function(command.op(0)), command.op(0).key().toString(), nowNs));
+        }
+    }
+
+    private void recordInfo(final Client client, final Command command)
+    {
+        if (config.recordHistory)
+        {
+            history.add(command.opCount() > 1 ? HistoryEvent.infoBatch(client.process, nowNs) :
+                HistoryEvent.info(client.process, function(command.op(0)), command.op(0).key().toString(), nowNs));
+        }
+    }
+
+    private static HistoryEvent.Function function(final Op op)
+    {
+        return switch (op.type())
+        {
+            case GET -> HistoryEvent.Function.READ;
+            case PUT -> HistoryEvent.Function.WRITE;
+            case DELETE -> HistoryEvent.Function.DELETE;
+            case CAS -> HistoryEvent.Function.CAS;
+            case INCR -> HistoryEvent.Function.INCR;
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ verify
+
+    private void verify(final List<String> violations)
+    {
+        if (!isSettled())
+        {
+            final StringBuilder sb = new StringBuilder("liveness: not settled ")
+                .append(TimeUnit.NANOSECONDS.toSeconds(config.settleLimitNs)).append(" s after faults stopped:");
+            for (final Client client : clients)
+            {
+                if (!client.done)
+                {
+                    sb.append(" client ").append(client.process).append(" busy;");
+                }
+            }
+            for (final Node node : nodes)
+            {
+                if (node.up)
+                {
+                    sb.append(" node ").append(node.id).append(" uncommitted=")
+                        .append(node.replica.uncommittedCount())
+                        .append(" executed=").append(java.util.Arrays.toString(node.replica.executedPrefix()))
+                        .append(';');
+                }
+            }
+            violations.add(sb.toString());
+            return;
+        }
+        ExecutionVerifier.verify(nodes.length, i -> nodes[i].executionOrder, i -> nodes[i].executed, violations);
+        final Map<Key, byte[]> reference = nodes[0].stateMachine.snapshot();
+        for (int i = 1; i < nodes.length; i++)
+        {
+            final String diff = ExecutionVerifier.diffState(reference, nodes[i].stateMachine.snapshot());
+            if (diff != null)
+            {
+                violations.add("state: replica 0 and replica " + i + " differ: " + diff);
+            }
+        }
+        for (final Map.Entry<Long, Command> acked : ackedInstances.entrySet())
+        {
+            for (final Node node : nodes)
+            {
+                if (!node.executed.containsKey(acked.getKey()) && !acked.getValue().isReadOnly())
+                {
+                    violations.add("lost write: acknowledged " + acked.getValue() + " not executed at replica " +
+                        node.id);
+                    break;
+                }
+            }
+        }
+        if (config.recordHistory && config.checkLinearizability)
+        {
+            final CheckResult check = LinearizabilityChecker.check(history, config.linearizabilityStepLimit);
+            if (check.verdict() == CheckResult.Verdict.VIOLATION)
+            {
+                violations.add("linearizability: " + check.explanation());
+            }
+            else if (check.verdict() == CheckResult.Verdict.UNKNOWN)
+            {
+                linearizabilityUnknown = true;
+            }
+        }
+    }
+
+    private boolean linearizabilityUnknown;
+
+    private SimResult buildResult(final List<String> violations, final long wallNs, final long checkNs)
+    {
+        long fast = 0;
+        long slow = 0;
+        long recoveries = 0;
+        long live = 0;
+        for (final Node node : nodes)
+        {
+            if (node.replica != null)
+            {
+                fast += node.replica.counters().fastPathCommits();
+                slow += node.replica.counters().slowPathCommits();
+                recoveries += node.replica.counters().recoveriesStarted();
+                live = Math.max(live, node.replica.liveInstances());
+            }
+        }
+        final long[][] latencies = new long[nodes.length][];
+        for (int i = 0; i < nodes.length; i++)
+        {
+            latencies[i] = latenciesNs[i].toLongArray();
+            java.util.Arrays.sort(latencies[i]);
+        }
+        final List<String> regionNames = config.profile.firstRegions(nodes.length).regions();
+        return new SimResult(config.seed, config.replicas, issued, okCount, failCount, infoCount, fast, slow,
+            recoveries, crashes, partitions, messagesSent, messagesDropped, events, nowNs, wallNs, checkNs, traceHash,
+            live, violations, linearizabilityUnknown, regionNames, latencies, history);
+    }
+}

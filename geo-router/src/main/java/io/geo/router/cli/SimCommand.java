@@ -1,0 +1,226 @@
+package io.geo.router.cli;
+
+import io.geo.epaxos.sim.Faults;
+import io.geo.epaxos.sim.Optimum;
+import io.geo.epaxos.sim.SimConfig;
+import io.geo.epaxos.sim.SimResult;
+import io.geo.epaxos.sim.SimRunner;
+import io.geo.wan.WanProfile;
+import io.geo.wan.WanProfileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code geo sim}: runs the deterministic simulator over many seeds with every verifier on. */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run the deterministic EPaxos simulator: seeded network faults, crashes and partitions on an emulated WAN,",
+        "closed-loop clients in every region, and verifiers (linearizability per key, execution order, replica",
+        "state, no lost acknowledged write, liveness, determinism). Exits 1 if any seed breaks a verifier."})
+final class SimCommand implements Callable<Integer>
+{
+    @Option(names = "--seeds", paramLabel = "N", description = "Number of seeds to run (default: ${DEFAULT-VALUE}).",
+        defaultValue = "20")
+    int seeds;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Run exactly this seed (replays a failure).")
+    Long seed;
+
+    @Option(names = "--first-seed", paramLabel = "S", defaultValue = "1",
+        description = "First seed of a multi-seed run (default: ${DEFAULT-VALUE}).")
+    long firstSeed;
+
+    @Option(names = "--regions", paramLabel = "N", defaultValue = "3",
+        description = "Replicas, one per region: 3, 5 or 7 (default: ${DEFAULT-VALUE}).")
+    int regions;
+
+    @Option(names = "--commands", paramLabel = "N", defaultValue = "500",
+        description = "Client commands per seed (default: ${DEFAULT-VALUE}).")
+    int commands;
+
+    @Option(names = "--conflict", paramLabel = "PCT", defaultValue = "10",
+        description = "Percent of commands on the shared hot key (default: ${DEFAULT-VALUE}).")
+    int conflict;
+
+    @Option(names = "--reads", paramLabel = "PCT", defaultValue = "30",
+        description = "Percent of read-only commands (default: ${DEFAULT-VALUE}).")
+    int reads;
+
+    @Option(names = "--keys", paramLabel = "conflict|zipf", defaultValue = "conflict",
+        description = "Key choice: hot key with --conflict probability else private keys, or Zipfian over 1000 " +
+            "shared keys (default: ${DEFAULT-VALUE}).")
+    String keys;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "3",
+        description = "Closed-loop clients per region (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--faults", paramLabel = "none|standard|heavy", defaultValue = "standard",
+        description = "Fault intensity (default: ${DEFAULT-VALUE}).")
+    String faults;
+
+    @Option(names = "--wan", paramLabel = "PROFILE", defaultValue = "",
+        description = "WAN profile name in config/wan or a file (default: epaxos-5, seven-regions for 7).")
+    String wan;
+
+    @Option(names = "--config-dir", paramLabel = "DIR",
+        description = "Configuration directory (default: the project's config/).")
+    Path configDir;
+
+    @Option(names = "--history", paramLabel = "FILE",
+        description = "Write the client history of the seed as JSON lines (needs --seed).")
+    Path history;
+
+    @Option(names = "--json", description = "Print a JSON summary object as the last line.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        final SimConfig config;
+        try
+        {
+            config = buildConfig();
+        }
+        catch (final UsageException | IllegalArgumentException ex)
+        {
+            System.err.println("geo sim: " + ex.getMessage());
+            return 2;
+        }
+
+        if (seed != null)
+        {
+            return runOne(config, out);
+        }
+        out.printf(Locale.ROOT, "simulating %d seeds from %d: %d regions on %s, %d commands each, %d%% conflict, " +
+            "faults %s%n", seeds, firstSeed, regions, config.profile().name(), commands, conflict,
+            config.faults().name().toLowerCase(Locale.ROOT));
+        final SimRunner.Summary summary = SimRunner.run(config, firstSeed, seeds, 10, out);
+        printSummary(out, config, summary);
+        if (json)
+        {
+            out.println(summary.toJson(config));
+        }
+        return summary.violations() == 0 ? 0 : 1;
+    }
+
+    private int runOne(final SimConfig config, final PrintStream out) throws IOException
+    {
+        final SimResult[] result = new SimResult[1];
+        final SimRunner.Summary summary = SimRunner.run(config, seed, 1, 1, out, r -> result[0] = r);
+        out.println(result[0].summaryLine());
+        for (final String violation : result[0].violations())
+        {
+            out.println("VIOLATION: " + violation);
+        }
+        if (history != null)
+        {
+            try (BufferedWriter writer = Files.newBufferedWriter(history, StandardCharsets.UTF_8))
+            {
+                result[0].history().writeJsonLines(writer);
+            }
+            out.println("history: " + result[0].history().size() + " events written to " + history);
+        }
+        printSummary(out, config, summary);
+        if (json)
+        {
+            out.println(summary.toJson(config));
+        }
+        return summary.violations() == 0 ? 0 : 1;
+    }
+
+    private SimConfig buildConfig()
+    {
+        if (seed != null && spec.commandLine().getParseResult().hasMatchedOption("--seeds"))
+        {
+            throw new UsageException("give --seed S or --seeds N, not both");
+        }
+        if (history != null && seed == null)
+        {
+            throw new UsageException("--history writes one seed's history: add --seed S");
+        }
+        if (seeds < 1 || seeds > 10_000_000)
+        {
+            throw new UsageException("--seeds must be 1..10000000; got " + seeds);
+        }
+        if (regions != 3 && regions != 5 && regions != 7)
+        {
+            throw new UsageException("--regions must be 3, 5 or 7; got " + regions);
+        }
+        final SimConfig.KeyChoice keyChoice;
+        switch (keys.toLowerCase(Locale.ROOT))
+        {
+            case "conflict" -> keyChoice = SimConfig.KeyChoice.CONFLICT;
+            case "zipf" -> keyChoice = SimConfig.KeyChoice.ZIPF;
+            default -> throw new UsageException("--keys must be conflict or zipf; got '" + keys + "'");
+        }
+        final String profileName = wan.isEmpty() ? (regions > 5 ? "seven-regions" : "epaxos-5") : wan;
+        final WanProfile profile;
+        try
+        {
+            profile = WanProfile.resolve(profileName, configDirectory());
+        }
+        catch (final WanProfileException ex)
+        {
+            throw new UsageException(ex.getMessage());
+        }
+        return new SimConfig()
+            .replicas(regions)
+            .commands(commands)
+            .conflictPercent(conflict)
+            .readPercent(reads)
+            .keyChoice(keyChoice)
+            .clientsPerRegion(clients)
+            .faults(Faults.parse(faults))
+            .profile(profile)
+            .validate();
+    }
+
+    private Path configDirectory()
+    {
+        if (configDir != null)
+        {
+            return configDir;
+        }
+        final String property = System.getProperty("geo.config.dir");
+        return property != null ? Paths.get(property) : Paths.get("config");
+    }
+
+    private static void printSummary(final PrintStream out, final SimConfig config, final SimRunner.Summary summary)
+    {
+        out.printf(Locale.ROOT, "%d seeds, %d commands (ok %d, failed %d, unknown %d), fast path %d, slow path %d " +
+            "(conflict rate %.1f%%), recoveries %d, crashes %d, violations %d, wall time %.1f s%n",
+            summary.seeds, summary.commands, summary.ok, summary.failed, summary.unknown, summary.fastPath,
+            summary.slowPath, 100 * summary.conflictRate(), summary.recoveries, summary.crashes,
+            summary.violations(), summary.wallNs / 1e9);
+        out.printf(Locale.ROOT, "%-16s %9s %9s %12s %12s%n", "region", "p50 ms", "p99 ms", "optimum fast",
+            "optimum slow");
+        for (int r = 0; r < summary.regions.size(); r++)
+        {
+            out.printf(Locale.ROOT, "%-16s %9.1f %9.1f %12.1f %12.1f%n", summary.regions.get(r),
+                summary.percentileMs(r, 50), summary.percentileMs(r, 99),
+                Optimum.fastPathMs(config.profile(), config.replicas(), r),
+                Optimum.slowPathMs(config.profile(), config.replicas(), r));
+        }
+        if (!summary.failingSeeds.isEmpty())
+        {
+            out.println("failing seeds (replay with --seed S): " + summary.failingSeeds);
+        }
+    }
+}
