@@ -136,8 +136,8 @@ public final class ReplicaConfig
         require(maxInFlightCommands >= 1, "maxInFlightCommands", maxInFlightCommands, ">= 1");
         require(maxLiveInstances >= maxInFlightCommands, "maxLiveInstances", maxLiveInstances,
             ">= maxInFlightCommands (" + maxInFlightCommands + ")");
-        require(maxLiveInstances <= 65_536, "maxLiveInstances", maxLiveInstances,
-            "<= 65536 (the most dependencies a message may carry)");
+        require(maxLiveInstances <= 65_535, "maxLiveInstances", maxLiveInstances,
+            "<= 65535 (deps name other live instances; a message carries at most 65534)");
         require(maxRecoveriesPerTick >= 1, "maxRecoveriesPerTick", maxRecoveriesPerTick, ">= 1");
         return this;
     }
