@@ -183,7 +183,8 @@ public final class MessageCodec
         final long bodyLength;
         if (message instanceof PreAccept m)
         {
-            bodyLength = PreAcceptEncoder.BLOCK_LENGTH + commandLength(m.command()) + depsLength(m.deps());
+            bodyLength = PreAcceptEncoder.BLOCK_LENGTH + commandLength(m.command()) + depsLength(m.deps()) +
+                watermarksLength(m.forgotten());
         }
         else if (message instanceof PreAcceptReply m)
         {
@@ -352,6 +353,12 @@ public final class MessageCodec
         for (final long dep : deps)
         {
             depsEncoder.next().instanceId(dep);
+        }
+        final long[] forgotten = m.forgotten();
+        final PreAcceptEncoder.ForgottenEncoder forgottenEncoder = encoder.forgottenCount(forgotten.length);
+        for (final long watermark : forgotten)
+        {
+            forgottenEncoder.next().watermark(watermark);
         }
         return HEADER_LENGTH + encoder.encodedLength();
     }
@@ -648,7 +655,18 @@ public final class MessageCodec
         }
         checkSortedSet(depArray);
 
-        return decoded(decoder.limit(), fromReplica, new PreAccept(ballot, instance, command, seq, depArray));
+        require(decoder.limit(), GROUP_HEADER_LENGTH, "forgotten");
+        final PreAcceptDecoder.ForgottenDecoder forgotten = decoder.forgotten();
+        checkGroupBlockLength(forgotten.actingBlockLength(), LONG_ENTRY_LENGTH, "forgotten");
+        final long[] watermarks = new long[
+            groupCount(forgotten.count(), MAX_WATERMARKS, LONG_ENTRY_LENGTH, decoder.limit(), "forgotten")];
+        for (int i = 0; i < watermarks.length; i++)
+        {
+            watermarks[i] = forgotten.next().watermark();
+        }
+
+        return decoded(decoder.limit(), fromReplica,
+            new PreAccept(ballot, instance, command, seq, depArray, watermarks));
     }
 
     private Decoded decodePreAcceptReply(final int blockLength) throws CodecException

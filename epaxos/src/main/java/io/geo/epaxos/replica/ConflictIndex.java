@@ -24,7 +24,6 @@ final class ConflictIndex
 
     private static final class Entry
     {
-        long maxSeq;
         long[] ids = new long[4];
         byte[] flags = new byte[4];
         int size;
@@ -165,39 +164,6 @@ final class ConflictIndex
         }
         Arrays.sort(deps);
         return deps;
-    }
-
-    /** Highest seq recorded on any key of {@code command} (0 if none). */
-    long maxSeq(final Command command)
-    {
-        long max = 0;
-        for (int i = 0; i < command.opCount(); i++)
-        {
-            final Entry entry = entries.get(command.op(i).key());
-            if (entry != null)
-            {
-                max = Math.max(max, entry.maxSeq);
-            }
-        }
-        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
-        return session == null ? max : Math.max(max, session.maxSeq);
-    }
-
-    void updateSeq(final Command command, final long seq)
-    {
-        for (int i = 0; i < command.opCount(); i++)
-        {
-            final Entry entry = entries.get(command.op(i).key());
-            if (entry != null && entry.maxSeq < seq)
-            {
-                entry.maxSeq = seq;
-            }
-        }
-        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
-        if (session != null && session.maxSeq < seq)
-        {
-            session.maxSeq = seq;
-        }
     }
 
     /** After {@code id} executed here: on each key it writes, forget instances that executed before it. */

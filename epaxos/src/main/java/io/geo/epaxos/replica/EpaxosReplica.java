@@ -138,9 +138,8 @@ public final class EpaxosReplica
         instances.put(id, inst);
         uncommitted.add(id);
         setCommand(inst, command);
-        inst.seq = index.maxSeq(command) + 1;
         inst.deps = index.conflicts(command, id);
-        index.updateSeq(command, inst.seq);
+        inst.seq = 1 + maxSeqOf(inst.deps);
         inst.status = Status.PRE_ACCEPTED;
         inst.promisedBallot = Ballot.initial(self);
         inst.voteBallot = inst.promisedBallot;
@@ -155,7 +154,7 @@ public final class EpaxosReplica
         proposal.startPhase(Proposal.Phase.PRE_ACCEPT, nowNs);
         proposal.unionSeq = inst.seq;
         proposal.unionDeps = inst.deps;
-        broadcast(new PreAccept(proposal.ballot, id, command, inst.seq, inst.deps));
+        broadcast(new PreAccept(proposal.ballot, id, command, inst.seq, inst.deps, gcWatermark.clone()));
         maybeFinishPreAccept(inst, nowNs, false);
         return id;
     }
@@ -281,9 +280,8 @@ public final class EpaxosReplica
 
         abandonProposalIfOutbid(inst, m.ballot(), nowNs);
         setCommand(inst, m.command());
-        final long localSeq = index.maxSeq(m.command()) + 1;
-        final long[] localDeps = index.conflicts(m.command(), id);
-        final long seq = Math.max(m.seq(), localSeq);
+        final long[] localDeps = withoutForgotten(index.conflicts(m.command(), id), m.forgotten());
+        final long seq = Math.max(m.seq(), 1 + maxSeqOf(localDeps));
         final long[] deps = Deps.union(m.deps(), localDeps);
         inst.status = Status.PRE_ACCEPTED;
         inst.promisedBallot = m.ballot();
@@ -291,7 +289,6 @@ public final class EpaxosReplica
         inst.seq = seq;
         inst.deps = deps;
         inst.identical = seq == m.seq() && deps.length == m.deps().length;
-        index.updateSeq(m.command(), seq);
         scheduleRecovery(inst, nowNs);
         persist(inst);
         sink.send(from, new PreAcceptReply(m.ballot(), id, true, seq, deps, inst.identical, inst.promisedBallot));
@@ -339,8 +336,10 @@ public final class EpaxosReplica
         }
         if (p.replies >= maxFailures)
         {
-            final boolean fastImpossible =
-                !fastAllowed || p.replies - p.identicalReplies > replicaCount - fastQuorum;
+            // Decide on the nearest fast quorum: once it has answered without agreeing, waiting for farther
+            // replicas costs more than the Accept round it might save.
+            final boolean fastImpossible = !fastAllowed || p.replies >= fastQuorum - 1 ||
+                p.replies - p.identicalReplies > replicaCount - fastQuorum;
             if (fastImpossible || timedOut || p.replies == replicaCount - 1)
             {
                 if (Ballot.isInitial(p.ballot))
@@ -364,7 +363,6 @@ public final class EpaxosReplica
         inst.status = Status.ACCEPTED;
         inst.voteBallot = p.ballot;
         inst.identical = false;
-        index.updateSeq(command, seq);
         persist(inst);
         p.startPhase(Proposal.Phase.ACCEPT, nowNs);
         if (maxFailures == 0)
@@ -403,7 +401,6 @@ public final class EpaxosReplica
             inst.seq = m.seq();
             inst.deps = m.deps();
             inst.identical = false;
-            index.updateSeq(m.command(), m.seq());
             scheduleRecovery(inst, nowNs);
             persist(inst);
         }
@@ -469,10 +466,13 @@ public final class EpaxosReplica
         inst.status = Status.COMMITTED;
         inst.proposal = null;
         inst.recoveryDueNs = Long.MAX_VALUE;
-        index.updateSeq(command, seq);
         uncommitted.remove(inst.id);
         persist(inst);
         counters.committed++;
+        if (inst.clientCommand != null && inst.clientCommand.equals(command))
+        {
+            responder.onCommitted(inst.id, command, inst.committedOnFastPath);
+        }
         tryExecute(inst.id, nowNs);
         final LongArrayList waiters = executionWaiters.remove(inst.id);
         if (waiters != null)
@@ -674,19 +674,18 @@ public final class EpaxosReplica
         final Proposal p = inst.proposal;
         counters.recoveredPhaseOne++;
         setCommand(inst, command);
-        final long seq = index.maxSeq(command) + 1;
         final long[] deps = index.conflicts(command, inst.id);
+        final long seq = 1 + maxSeqOf(deps);
         inst.status = Status.PRE_ACCEPTED;
         inst.voteBallot = p.ballot;
         inst.seq = seq;
         inst.deps = deps;
         inst.identical = false;
-        index.updateSeq(command, seq);
         persist(inst);
         p.startPhase(Proposal.Phase.PRE_ACCEPT, nowNs);
         p.unionSeq = seq;
         p.unionDeps = deps;
-        broadcast(new PreAccept(p.ballot, inst.id, command, seq, deps));
+        broadcast(new PreAccept(p.ballot, inst.id, command, seq, deps, gcWatermark.clone()));
         maybeFinishPreAccept(inst, nowNs, false);
     }
 
@@ -725,7 +724,8 @@ public final class EpaxosReplica
             switch (p.phase)
             {
                 case PREPARE -> sink.send(r, new Prepare(p.ballot, inst.id));
-                case PRE_ACCEPT -> sink.send(r, new PreAccept(p.ballot, inst.id, inst.command, inst.seq, inst.deps));
+                case PRE_ACCEPT -> sink.send(r,
+                    new PreAccept(p.ballot, inst.id, inst.command, inst.seq, inst.deps, gcWatermark.clone()));
                 case ACCEPT -> sink.send(r, new Accept(p.ballot, inst.id, inst.command, inst.seq, inst.deps));
             }
         }
@@ -983,7 +983,6 @@ public final class EpaxosReplica
             if (record.command() != null)
             {
                 setCommand(inst, record.command());
-                index.updateSeq(record.command(), record.seq());
             }
             if (!inst.isCommitted())
             {
@@ -1011,6 +1010,58 @@ public final class EpaxosReplica
                 tryExecute(record.instance(), nowNs);
             }
         }
+    }
+
+    /**
+     * Seq of a new vote: one more than the highest seq this replica knows among the dependencies. Any
+     * deterministic order inside a strongly connected component is safe; seq makes it follow proposal order.
+     */
+    private long maxSeqOf(final long[] deps)
+    {
+        long max = 0;
+        for (final long dep : deps)
+        {
+            final Instance inst = instances.get(dep);
+            if (inst != null && inst.command != null && inst.seq > max)
+            {
+                max = inst.seq;
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Drops the instances the proposer had already forgotten: they were executed at every replica before it
+     * proposed, so they execute before the new command everywhere, dependency or not.
+     */
+    private long[] withoutForgotten(final long[] deps, final long[] forgotten)
+    {
+        if (forgotten.length != replicaCount || deps.length == 0)
+        {
+            return deps;
+        }
+        int kept = 0;
+        for (final long dep : deps)
+        {
+            if (InstanceId.number(dep) > forgotten[InstanceId.replica(dep)])
+            {
+                kept++;
+            }
+        }
+        if (kept == deps.length)
+        {
+            return deps;
+        }
+        final long[] result = new long[kept];
+        int n = 0;
+        for (final long dep : deps)
+        {
+            if (InstanceId.number(dep) > forgotten[InstanceId.replica(dep)])
+            {
+                result[n++] = dep;
+            }
+        }
+        return result;
     }
 
     private Instance getOrCreate(final long id, final long nowNs)

@@ -579,7 +579,8 @@ class MessageCodecTest
         final UnsafeBuffer valid = frame(preAccept(Op.get(key("k"))));
         assertRejected(patched(valid, b -> b.putShort(PRE_ACCEPT_OPS, (short)12, LE)), "group block length");
         assertRejected(patched(valid, b -> b.putShort(PRE_ACCEPT_OPS, (short)0, LE)), "group block length");
-        final int depsHeader = valid.capacity() - 4 - 8 * DEPS.length;
+        // deps is followed by the (here empty) forgotten group: 4 bytes of group header
+        final int depsHeader = valid.capacity() - 4 - 8 * DEPS.length - 4;
         assertRejected(patched(valid, b -> b.putShort(depsHeader, (short)4, LE)), "group block length");
     }
 
@@ -751,6 +752,7 @@ class MessageCodecTest
         {
             depsEncoder.next().instanceId(dep);
         }
+        encoder.forgottenCount(0);
         final int length = HEADER + encoder.encodedLength();
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[length]);
         frame.putBytes(0, buffer, 0, length);

@@ -69,7 +69,7 @@ final class RandomMessages
         switch (random.nextInt(8))
         {
             case 0:
-                return new PreAccept(anyLong(), anyLong(), command(), anyLong(), deps());
+                return new PreAccept(anyLong(), anyLong(), command(), anyLong(), deps(), watermarks());
             case 1:
                 return new PreAcceptReply(
                     anyLong(), anyLong(), random.nextBoolean(), anyLong(), deps(), random.nextBoolean(), anyLong());

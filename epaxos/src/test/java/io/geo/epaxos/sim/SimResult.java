@@ -19,16 +19,23 @@ public record SimResult(
     long partitions,
     long messagesSent,
     long messagesDropped,
+    long bytesSent,
     long events,
     long simulatedNs,
     long wallNs,
     long checkNs,
     long traceHash,
-    long maxLiveInstances,
+    /** Live instances on the replica holding the most, at the end of the run. */
+    long liveInstancesAtEnd,
+    /** The most live instances any replica held at any tick. */
+    long peakLiveInstances,
     List<String> violations,
     boolean linearizabilityUnknown,
     List<String> regions,
+    /** Per region, sorted: client invoke to client reply (after execution at the leader). */
     long[][] latenciesNs,
+    /** Per region, sorted: client invoke to commit at the leader. */
+    long[][] commitLatenciesNs,
     History history)
 {
     public boolean passed()
@@ -61,8 +68,10 @@ public record SimResult(
     public String summaryLine()
     {
         return String.format("seed %d: %s regions=%d commands=%d ok=%d fail=%d unknown=%d fast=%d slow=%d " +
-            "recoveries=%d crashes=%d partitions=%d simulated=%.1fs wall=%dms trace=%016x",
+            "recoveries=%d crashes=%d partitions=%d messages=%d live(peak)=%d simulated=%.1fs wall=%dms " +
+            "trace=%016x",
             seed, passed() ? "ok" : "VIOLATION", replicas, commands, ok, failed, unknown, fastPath, slowPath,
-            recoveries, crashes, partitions, simulatedNs / 1e9, wallNs / 1_000_000, traceHash);
+            recoveries, crashes, partitions, messagesSent, peakLiveInstances, simulatedNs / 1e9, wallNs / 1_000_000,
+            traceHash);
     }
 }

@@ -27,6 +27,8 @@ public final class SimRunner
         public long slowPath;
         public long recoveries;
         public long crashes;
+        public long peakLiveInstances;
+        public long messages;
         public int determinismChecks;
         public int linearizabilityUnknown;
         public long wallNs;
@@ -34,6 +36,7 @@ public final class SimRunner
         public final List<String> firstViolations = new ArrayList<>();
         public List<String> regions = List.of();
         public LongArrayList[] latenciesNs = new LongArrayList[0];
+        public LongArrayList[] commitLatenciesNs = new LongArrayList[0];
 
         public int violations()
         {
@@ -46,9 +49,18 @@ public final class SimRunner
             return total == 0 ? 0 : (double)slowPath / total;
         }
 
+        /** Client latency (invoke to reply, after execution) in a region. */
         public double percentileMs(final int region, final double percentile)
         {
             final long[] sorted = latenciesNs[region].toLongArray();
+            Arrays.sort(sorted);
+            return SimResult.percentileMs(sorted, percentile);
+        }
+
+        /** Commit latency (invoke to commit at the leader) in a region. */
+        public double commitPercentileMs(final int region, final double percentile)
+        {
+            final long[] sorted = commitLatenciesNs[region].toLongArray();
             Arrays.sort(sorted);
             return SimResult.percentileMs(sorted, percentile);
         }
@@ -71,6 +83,8 @@ public final class SimRunner
                 .append(",\"conflictRate\":").append(String.format(Locale.ROOT, "%.4f", conflictRate()))
                 .append(",\"recoveries\":").append(recoveries)
                 .append(",\"crashes\":").append(crashes)
+                .append(",\"messages\":").append(messages)
+                .append(",\"peakLiveInstances\":").append(peakLiveInstances)
                 .append(",\"violations\":").append(violations())
                 .append(",\"failingSeeds\":").append(failingSeeds)
                 .append(",\"determinismChecks\":").append(determinismChecks)
@@ -80,9 +94,10 @@ public final class SimRunner
             for (int r = 0; r < regions.size(); r++)
             {
                 sb.append(r == 0 ? "" : ",").append('"').append(regions.get(r)).append("\":{")
-                    .append(String.format(Locale.ROOT, "\"p50\":%.2f,\"p99\":%.2f,\"optimumFast\":%.2f," +
-                        "\"optimumSlow\":%.2f,\"samples\":%d",
+                    .append(String.format(Locale.ROOT, "\"p50\":%.2f,\"p99\":%.2f,\"commitP50\":%.2f," +
+                        "\"commitP99\":%.2f,\"optimumFast\":%.2f,\"optimumSlow\":%.2f,\"samples\":%d",
                         nanToZero(percentileMs(r, 50)), nanToZero(percentileMs(r, 99)),
+                        nanToZero(commitPercentileMs(r, 50)), nanToZero(commitPercentileMs(r, 99)),
                         Optimum.fastPathMs(config.profile, config.replicas, r),
                         Optimum.slowPathMs(config.profile, config.replicas, r), latenciesNs[r].size()))
                     .append('}');
@@ -129,9 +144,11 @@ public final class SimRunner
         long lastProgressNs = startNs;
         summary.regions = base.profile.firstRegions(base.replicas).regions();
         summary.latenciesNs = new LongArrayList[base.replicas];
+        summary.commitLatenciesNs = new LongArrayList[base.replicas];
         for (int r = 0; r < base.replicas; r++)
         {
             summary.latenciesNs[r] = new LongArrayList();
+            summary.commitLatenciesNs[r] = new LongArrayList();
         }
         for (int i = 0; i < seeds; i++)
         {
@@ -191,12 +208,18 @@ public final class SimRunner
         summary.slowPath += result.slowPath();
         summary.recoveries += result.recoveries();
         summary.crashes += result.crashes();
+        summary.messages += result.messagesSent();
+        summary.peakLiveInstances = Math.max(summary.peakLiveInstances, result.peakLiveInstances());
         summary.linearizabilityUnknown += result.linearizabilityUnknown() ? 1 : 0;
         for (int r = 0; r < result.latenciesNs().length; r++)
         {
             for (final long latency : result.latenciesNs()[r])
             {
                 summary.latenciesNs[r].addLong(latency);
+            }
+            for (final long latency : result.commitLatenciesNs()[r])
+            {
+                summary.commitLatenciesNs[r].addLong(latency);
             }
         }
     }

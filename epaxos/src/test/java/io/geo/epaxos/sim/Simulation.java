@@ -8,6 +8,8 @@ import io.geo.epaxos.check.CheckResult;
 import io.geo.epaxos.check.History;
 import io.geo.epaxos.check.HistoryEvent;
 import io.geo.epaxos.check.LinearizabilityChecker;
+import io.geo.epaxos.codec.CodecException;
+import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
@@ -19,6 +21,7 @@ import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.epaxos.state.KeyValueStateMachine;
 import io.geo.wan.LinkModel;
 import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -107,7 +110,8 @@ public final class Simulation
                 .randomSeed(seedRandom.nextLong())
                 .retransmitTimeoutNs(retransmitTimeoutNs)
                 .recoveryTimeoutNs(recoveryTimeoutNs)
-                .fastPathTimeoutNs(fastPathTimeoutNs);
+                .fastPathTimeoutNs(fastPathTimeoutNs[id])
+                .gcIntervalNs(Long.getLong("geo.sim.gcIntervalNs", TimeUnit.MILLISECONDS.toNanos(50)));
             replica = new EpaxosReplica(config, (to, message) -> outbox.add(new Outbound(to, message)), store, this,
                 this, nowNs);
             afterCall(this);
@@ -129,6 +133,17 @@ public final class Simulation
         {
             replies.add(new Reply(command.clientId(), command.requestNumber(), results, null, fast));
             ackedInstances.put(instance, command);
+        }
+
+        @Override
+        public void onCommitted(final long instance, final Command command, final boolean fastPath)
+        {
+            final Client client = clients[(int)command.clientId() - 1];
+            if (client.outstanding && client.command.requestNumber() == command.requestNumber())
+            {
+                // Counted when the leader decides; its fsync and the client hop are part of execution latency.
+                commitLatenciesNs[client.region].addLong(nowNs - client.invokeNs);
+            }
         }
 
         @Override
@@ -168,13 +183,17 @@ public final class Simulation
     private final Node[] nodes;
     private final Client[] clients;
     private final boolean[][] blocked;
+    private final long[][] lastDeliveryNs;
     private final History history = new History();
     private final Map<Long, Command> ackedInstances = new HashMap<>();
     private final LongArrayList[] latenciesNs;
+    private final LongArrayList[] commitLatenciesNs;
     private final long retransmitTimeoutNs;
     private final long recoveryTimeoutNs;
-    private final long fastPathTimeoutNs;
+    private final long[] fastPathTimeoutNs;
     private final ZipfGenerator zipf;
+    private final MessageCodec codec = new MessageCodec();
+    private final UnsafeBuffer wireBuffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES]);
 
     private long nowNs;
     private long eventOrder;
@@ -189,6 +208,11 @@ public final class Simulation
     private long failCount;
     private long infoCount;
     private long messagesSent;
+    private long bytesSent;
+    private long peakLiveInstances;
+    private long retiredFast;
+    private long retiredSlow;
+    private long retiredRecoveries;
     private long messagesDropped;
     private long crashes;
     private long partitions;
@@ -214,14 +238,23 @@ public final class Simulation
         final long maxRttNs = (long)(maxRttMs * 1_000_000);
         this.retransmitTimeoutNs = 2 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(100);
         this.recoveryTimeoutNs = 4 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(500);
-        this.fastPathTimeoutNs = maxRttNs / 2 + TimeUnit.MILLISECONDS.toNanos(5);
+        // A host knows its round-trip times: wait for a fast quorum about as long as the fast quorum's RTT.
+        this.fastPathTimeoutNs = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            final double fastMs = Optimum.fastPathMs(config.profile, n, i);
+            fastPathTimeoutNs[i] = (long)(fastMs * 1.25 * 1_000_000) + TimeUnit.MILLISECONDS.toNanos(10);
+        }
         this.nodes = new Node[n];
         this.blocked = new boolean[n][n];
+        this.lastDeliveryNs = new long[n][n];
         this.latenciesNs = new LongArrayList[n];
+        this.commitLatenciesNs = new LongArrayList[n];
         for (int i = 0; i < n; i++)
         {
             nodes[i] = new Node(i);
             latenciesNs[i] = new LongArrayList();
+            commitLatenciesNs[i] = new LongArrayList();
         }
         this.clients = new Client[n * config.clientsPerRegion];
         for (int i = 0; i < clients.length; i++)
@@ -339,6 +372,7 @@ public final class Simulation
             return;
         }
         node.replica.onTick(nowNs);
+        peakLiveInstances = Math.max(peakLiveInstances, node.replica.liveInstances());
         afterCall(node);
         schedule(config.tickIntervalNs, TICK, node.id, 0, null);
     }
@@ -373,9 +407,10 @@ public final class Simulation
         node.replies.clear();
     }
 
-    private void send(final int from, final int to, final Message message)
+    private void send(final int from, final int to, final Message original)
     {
         messagesSent++;
+        final Message message = throughWire(from, original);
         if (blocked[from][to] || links.sampleLoss(from, to, networkRandom))
         {
             messagesDropped++;
@@ -387,21 +422,45 @@ public final class Simulation
             messagesDropped++;
             return;
         }
-        schedule(delay(from, to), DELIVER, to, from, message);
+        final long delayNs = links.sampleOneWayDelayNs(from, to, networkRandom);
+        if (faultsActive && faults.reorderSteps > 0 && networkRandom.nextInt(10) == 0)
+        {
+            // Reordering fault: this message takes a detour and may overtake or be overtaken.
+            schedule(delayNs + networkRandom.nextLong(faults.reorderSteps * TimeUnit.MILLISECONDS.toNanos(5)),
+                DELIVER, to, from, message);
+        }
+        else
+        {
+            // A link is FIFO, like an Aeron stream: never deliver before the previous message on it.
+            final long deliverAtNs = Math.max(nowNs + delayNs, lastDeliveryNs[from][to] + 1);
+            lastDeliveryNs[from][to] = deliverAtNs;
+            schedule(deliverAtNs - nowNs, DELIVER, to, from, message);
+        }
         if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
         {
-            schedule(delay(from, to), DELIVER, to, from, message);
+            schedule(links.sampleOneWayDelayNs(from, to, networkRandom), DELIVER, to, from, message);
         }
     }
 
-    private long delay(final int from, final int to)
+    /** Every message crosses the wire format, so the codec is exercised by all simulated traffic. */
+    private Message throughWire(final int from, final Message message)
     {
-        long delayNs = links.sampleOneWayDelayNs(from, to, networkRandom);
-        if (faultsActive && config.faults.reorderSteps > 0 && networkRandom.nextInt(10) == 0)
+        try
         {
-            delayNs += networkRandom.nextLong(config.faults.reorderSteps * TimeUnit.MILLISECONDS.toNanos(5));
+            final int length = codec.encode(from, message, wireBuffer, 0);
+            bytesSent += length;
+            final MessageCodec.Decoded decoded = codec.decode(wireBuffer, 0, length);
+            if (decoded.fromReplica() != from)
+            {
+                throw new IllegalStateException("codec changed the sender " + from + " to " + decoded.fromReplica());
+            }
+            return decoded.message();
         }
-        return delayNs;
+        catch (final CodecException ex)
+        {
+            throw new IllegalStateException("codec rejected " + message.getClass().getSimpleName() + ": " +
+                ex.getMessage(), ex);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ faults
@@ -479,6 +538,9 @@ public final class Simulation
         node.incarnation++;
         node.syncScheduled = false;
         node.store.dropStaged();
+        retiredFast += node.replica.counters().fastPathCommits();
+        retiredSlow += node.replica.counters().slowPathCommits();
+        retiredRecoveries += node.replica.counters().recoveriesStarted();
         node.outbox.clear();
         node.replies.clear();
         node.replica = null;
@@ -938,15 +1000,21 @@ public final class Simulation
                 live = Math.max(live, node.replica.liveInstances());
             }
         }
+        fast += retiredFast;
+        slow += retiredSlow;
+        recoveries += retiredRecoveries;
         final long[][] latencies = new long[nodes.length][];
+        final long[][] commitLatencies = new long[nodes.length][];
         for (int i = 0; i < nodes.length; i++)
         {
             latencies[i] = latenciesNs[i].toLongArray();
             java.util.Arrays.sort(latencies[i]);
+            commitLatencies[i] = commitLatenciesNs[i].toLongArray();
+            java.util.Arrays.sort(commitLatencies[i]);
         }
         final List<String> regionNames = config.profile.firstRegions(nodes.length).regions();
         return new SimResult(config.seed, config.replicas, issued, okCount, failCount, infoCount, fast, slow,
-            recoveries, crashes, partitions, messagesSent, messagesDropped, events, nowNs, wallNs, checkNs, traceHash,
-            live, violations, linearizabilityUnknown, regionNames, latencies, history);
+            recoveries, crashes, partitions, messagesSent, messagesDropped, bytesSent, events, nowNs, wallNs, checkNs,
+            traceHash, live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies, commitLatencies, history);
     }
 }
