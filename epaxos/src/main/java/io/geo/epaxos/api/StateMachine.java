@@ -5,9 +5,10 @@ import io.geo.epaxos.primitives.Result;
 
 /**
  * The replicated state the replica applies committed commands to, in execution order. Must be deterministic, and
- * idempotent per (client id, request number): applying a command whose request was already applied returns the
- * recorded results and changes nothing (the dedup table is part of the replicated state). Its changes are durable
- * under the same rule as {@link DurableStore} writes.
+ * idempotent per (client id, request number) for writes: applying a write whose request was already applied returns
+ * the recorded results and changes nothing (the dedup table is part of the replicated state). The replica applies
+ * only commands whose commit is durable, so the state machine may persist its changes at any time; after a crash
+ * the replica re-applies commands whose execution it had not recorded durably, which the dedup table makes harmless.
  */
 @FunctionalInterface
 public interface StateMachine

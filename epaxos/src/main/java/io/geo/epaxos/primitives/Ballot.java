@@ -11,9 +11,12 @@ public final class Ballot
     {
     }
 
+    /** Rounds fit in 47 bits so a ballot stays a positive long and never wraps. */
+    public static final long MAX_ROUND = (1L << 47) - 1;
+
     public static long of(final long round, final int owner)
     {
-        if (round < 0 || owner < 0 || owner >= InstanceId.MAX_REPLICAS)
+        if (round < 0 || round > MAX_ROUND || owner < 0 || owner >= InstanceId.MAX_REPLICAS)
         {
             throw new IllegalArgumentException("bad ballot round=" + round + " owner=" + owner);
         }
@@ -41,9 +44,13 @@ public final class Ballot
         return round(ballot) == 0;
     }
 
-    /** The next ballot owned by {@code owner} that is higher than {@code seen}. */
+    /** The next ballot owned by {@code owner} that is higher than {@code seen} (a ballot, never negative). */
     public static long next(final long seen, final int owner)
     {
+        if (seen < 0)
+        {
+            throw new IllegalArgumentException("not a ballot: " + seen);
+        }
         return of(round(seen) + 1, owner);
     }
 

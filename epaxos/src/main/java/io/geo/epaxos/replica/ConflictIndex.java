@@ -12,7 +12,10 @@ import java.util.function.LongPredicate;
 /**
  * Per key, the live instances that touch it, so a replica can compute the dependencies of a new command.
  *
- * <p>Compaction: when a write W on key k executes here, every instance on k that executed before W is dropped from
+ * <p>Compaction at commit: when W commits with X among its deps and X orders below W by (seq, id), X leaves the
+ * lists of the keys W writes (see {@link #onCommitted}; the order rule keeps cycles from dropping every member).
+ *
+ * <p>Compaction at execution: when a write W on key k executes here, every instance on k that executed before W is dropped from
  * k's list. This is safe because for two conflicting committed instances executed in the order I then W, the
  * committed graph has a path W to I (otherwise Tarjan order would have run W first), and the committed graph is the
  * same at every replica; so a new command that depends on W depends on I transitively. Instances executed at every
@@ -164,6 +167,53 @@ final class ConflictIndex
         }
         Arrays.sort(deps);
         return deps;
+    }
+
+    /**
+     * After {@code id} committed: on each key it writes, forget the given instances, which it depends on directly
+     * and which order below it by (seq, id) (the caller filters; see EpaxosReplica.lowerDeps). A later command on
+     * that key depends on {@code id}, hence on them through a committed edge that every replica holds, so replicas
+     * compact alike (unlike compaction at execution, which happens at different times on different replicas).
+     */
+    void onCommitted(final long id, final Command command, final long[] deps)
+    {
+        if (deps.length == 0)
+        {
+            return;
+        }
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            final Key key = command.op(i).key();
+            if (command.writes(key))
+            {
+                dropDeps(entries.get(key), id, deps);
+            }
+        }
+        if (command.hasSession())
+        {
+            dropDeps(sessions.get(command.clientId()), id, deps);
+        }
+    }
+
+    private static void dropDeps(final Entry entry, final long id, final long[] deps)
+    {
+        if (entry == null)
+        {
+            return;
+        }
+        int j = 0;
+        while (j < entry.size)
+        {
+            final long other = entry.ids[j];
+            if (other != id && Arrays.binarySearch(deps, other) >= 0)
+            {
+                entry.removeAt(j);
+            }
+            else
+            {
+                j++;
+            }
+        }
     }
 
     /** After {@code id} executed here: on each key it writes, forget instances that executed before it. */

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
 
 /**
  * One EPaxos replica: a pure, deterministic state machine. Inputs are calls ({@link #submit}, {@link #onMessage},
- * {@link #onTick}) carrying the host's clock; outputs go to the host's {@link MessageSink}, {@link DurableStore},
+ * {@link #onTick}, {@link #onSynced}) carrying the host's clock; outputs go to the host's {@link MessageSink}, {@link DurableStore},
  * {@link StateMachine} and {@link ClientResponder}. No threads, clocks, sockets or files inside; not thread-safe
  * (one caller at a time).
  *
@@ -63,6 +63,8 @@ public final class EpaxosReplica
     private final LongHashSet uncommitted = new LongHashSet();
     private final ConflictIndex index = new ConflictIndex();
     private final Long2ObjectHashMap<LongArrayList> executionWaiters = new Long2ObjectHashMap<>();
+    /** Committed here, commit record not yet reported durable: not executable yet. */
+    private final LongArrayList awaitingSync = new LongArrayList();
     private final long[] executedPrefix;
     private final long[] gcWatermark;
     private final long[][] peerExecuted;
@@ -466,6 +468,10 @@ public final class EpaxosReplica
         inst.status = Status.COMMITTED;
         inst.proposal = null;
         inst.recoveryDueNs = Long.MAX_VALUE;
+        if (!command.isNoop())
+        {
+            index.onCommitted(inst.id, command, lowerDeps(inst));
+        }
         uncommitted.remove(inst.id);
         persist(inst);
         counters.committed++;
@@ -473,13 +479,44 @@ public final class EpaxosReplica
         {
             responder.onCommitted(inst.id, command, inst.committedOnFastPath);
         }
-        tryExecute(inst.id, nowNs);
-        final LongArrayList waiters = executionWaiters.remove(inst.id);
-        if (waiters != null)
+        // Execution waits until the host reports this commit durable (onSynced): a state machine change must
+        // never get ahead of the commit it comes from, or a crash could leave it applied in an order recovery
+        // later decides differently.
+        awaitingSync.addLong(inst.id);
+    }
+
+    /**
+     * The host made every {@link DurableStore} write issued before this call durable (a group commit completed).
+     * Executes what that made eligible. Client replies emitted during this call depend only on commits already
+     * durable, so hosts may release them without waiting for the writes this call makes (execution markers);
+     * messages still follow the usual rule.
+     */
+    public void onSynced(final long nowNs)
+    {
+        if (awaitingSync.isEmpty())
         {
-            for (int i = 0; i < waiters.size(); i++)
+            return;
+        }
+        final long[] ids = awaitingSync.toLongArray();
+        awaitingSync.clear();
+        for (final long id : ids)
+        {
+            final Instance inst = instances.get(id);
+            if (inst != null && inst.isCommitted())
             {
-                tryExecute(waiters.getLong(i), nowNs);
+                inst.commitDurable = true;
+            }
+        }
+        for (final long id : ids)
+        {
+            tryExecute(id, nowNs);
+            final LongArrayList waiters = executionWaiters.remove(id);
+            if (waiters != null)
+            {
+                for (int i = 0; i < waiters.size(); i++)
+                {
+                    tryExecute(waiters.getLong(i), nowNs);
+                }
             }
         }
     }
@@ -488,7 +525,11 @@ public final class EpaxosReplica
 
     private void startRecovery(final Instance inst, final long nowNs)
     {
-        final long ballot = Ballot.next(Math.max(inst.promisedBallot, inst.seenBallot), self);
+        // Start above the leader's initial ballot even when this replica knows the instance only as a dependency
+        // (no ballot seen yet): a recovery ballot must outrank every ballot the leader may still use.
+        final long leaderInitial = Ballot.initial(InstanceId.replica(inst.id));
+        final long ballot = Ballot.next(Math.max(leaderInitial, Math.max(inst.promisedBallot, inst.seenBallot)), self);
+        Invariants.check(ballot > leaderInitial, "recovery ballot above the leader's initial ballot", ballot);
         final PrepareReply own = prepareReply(inst, ballot);
         inst.promisedBallot = ballot;
         persist(inst);
@@ -512,6 +553,12 @@ public final class EpaxosReplica
             return;
         }
         final Instance inst = getOrCreate(id, nowNs);
+        if (inst.isCommitted() && m.ballot() < inst.promisedBallot)
+        {
+            // Outbid, but the answer is known: hand over the commit rather than a rejection.
+            sink.send(from, new Commit(id, inst.command, inst.seq, inst.deps));
+            return;
+        }
         if (m.ballot() < inst.promisedBallot)
         {
             sink.send(from, new PrepareReply(m.ballot(), id, false, inst.promisedBallot, Status.NONE,
@@ -623,7 +670,7 @@ public final class EpaxosReplica
         Invariants.check(preAccepted != null, "a vote exists at the highest vote ballot", inst.id);
 
         final int leader = InstanceId.replica(inst.id);
-        if (!Ballot.isInitial(maxVote) || p.replied[leader])
+        if (maxVote != Ballot.initial(leader) || p.replied[leader])
         {
             // A recovery ballot's phase 1 never takes the fast path, and a leader that answered our prepare has not
             // committed and now never will in its initial ballot: nothing can have been chosen yet.
@@ -741,7 +788,7 @@ public final class EpaxosReplica
     private void tryExecute(final long rootId, final long nowNs)
     {
         final Instance root = instances.get(rootId);
-        if (root == null || !root.isCommitted() || root.isExecuted())
+        if (root == null || !root.isExecutable() || root.isExecuted())
         {
             return;
         }
@@ -766,7 +813,7 @@ public final class EpaxosReplica
                     continue;
                 }
                 final Instance w = instances.get(depId);
-                if (w == null || !w.isCommitted())
+                if (w == null || !w.isExecutable())
                 {
                     waitForCommit(depId, rootId, nowNs);
                     return;
@@ -980,6 +1027,7 @@ public final class EpaxosReplica
             inst.seq = record.seq();
             inst.deps = record.deps();
             inst.identical = record.identical();
+            inst.commitDurable = inst.isCommitted();
             if (record.command() != null)
             {
                 setCommand(inst, record.command());
@@ -1010,6 +1058,31 @@ public final class EpaxosReplica
                 tryExecute(record.instance(), nowNs);
             }
         }
+    }
+
+    /**
+     * The committed deps of a just committed instance that order below it by (seq, id). Only those may be compacted
+     * away on its commit: dependencies can form cycles, and dropping along every edge of a cycle would drop all of
+     * it. Drops that always go from a higher to a lower final (seq, id) form chains that end at an instance still
+     * listed, which reaches every dropped one through committed edges.
+     */
+    private long[] lowerDeps(final Instance committed)
+    {
+        final long[] deps = committed.deps;
+        int kept = 0;
+        final long[] lower = new long[deps.length];
+        for (final long dep : deps)
+        {
+            final Instance other = instances.get(dep);
+            // Only committed deps: their seq is final. Comparing with a seq that may still grow would let a later
+            // commit of the dep drop this instance in turn, and a cycle would vanish from the index (seed 9).
+            if (other != null && other.isCommitted() &&
+                (other.seq < committed.seq || other.seq == committed.seq && dep < committed.id))
+            {
+                lower[kept++] = dep;
+            }
+        }
+        return kept == deps.length ? lower : Arrays.copyOf(lower, kept);
     }
 
     /**

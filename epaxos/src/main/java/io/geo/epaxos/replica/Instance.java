@@ -31,6 +31,8 @@ final class Instance
     /** The command a client submitted here and still waits on (this replica is the command leader). */
     Command clientCommand;
     boolean committedOnFastPath;
+    /** The COMMITTED record is durable: only then may the instance execute (its effects outlive a crash). */
+    boolean commitDurable;
 
     // Tarjan scratch, valid when tarjanEpoch equals the executor's current epoch.
     int tarjanEpoch;
@@ -51,6 +53,12 @@ final class Instance
     boolean isCommitted()
     {
         return status.isCommitted();
+    }
+
+    /** Committed and the commit is durable: eligible for execution. */
+    boolean isExecutable()
+    {
+        return commitDurable && status.isCommitted();
     }
 
     boolean isExecuted()

@@ -36,6 +36,8 @@ public final class SimConfig
     /** After faults stop, how long the cluster has to finish every command and converge. */
     long settleLimitNs = TimeUnit.SECONDS.toNanos(120);
     long linearizabilityStepLimit = 2_000_000;
+    /** Instances whose messages and execution are printed (debugging a failing seed), or empty. */
+    java.util.Set<Long> traceInstances = java.util.Set.of();
 
     public SimConfig seed(final long value)
     {
@@ -103,6 +105,12 @@ public final class SimConfig
         return this;
     }
 
+    public SimConfig traceInstances(final java.util.Set<Long> value)
+    {
+        traceInstances = value;
+        return this;
+    }
+
     public SimConfig copy()
     {
         final SimConfig c = new SimConfig();
@@ -124,6 +132,7 @@ public final class SimConfig
         c.clientTimeoutNs = clientTimeoutNs;
         c.settleLimitNs = settleLimitNs;
         c.linearizabilityStepLimit = linearizabilityStepLimit;
+        c.traceInstances = traceInstances;
         return c;
     }
 

@@ -120,6 +120,14 @@ public final class Simulation
         @Override
         public Result[] apply(final long instance, final Command command)
         {
+            if (config.traceInstances.contains(instance))
+            {
+                final var record = replica.committed(instance);
+                System.out.printf("%12d execute at %d: %s seq=%d deps=%s order#%d%n", nowNs / 1000, id,
+                    io.geo.epaxos.primitives.InstanceId.toString(instance), record == null ? -1 : record.seq(),
+                    record == null ? "?" : io.geo.epaxos.primitives.Deps.toString(record.deps()),
+                    executionOrder.size());
+            }
             if (!executed.containsKey(instance))
             {
                 executed.put(instance, command);
@@ -361,6 +369,10 @@ public final class Simulation
             messagesDropped++;
             return;
         }
+        if (config.traceInstances.contains(message.instance()))
+        {
+            System.out.printf("%12d deliver %d->%d %s%n", nowNs / 1000, from, to, describe(message));
+        }
         node.replica.onMessage(from, message, nowNs);
         afterCall(node);
     }
@@ -405,6 +417,15 @@ public final class Simulation
             schedule(CLIENT_LOCAL_DELAY_NS, CLIENT_REPLY, 0, 0, reply);
         }
         node.replies.clear();
+        // Commits made before this sync are durable now: they may execute. Replies produced by that execution
+        // depend only on durable commits, so they leave at once; execution markers wait for the next sync.
+        node.replica.onSynced(nowNs);
+        for (final Reply reply : node.replies)
+        {
+            schedule(CLIENT_LOCAL_DELAY_NS, CLIENT_REPLY, 0, 0, reply);
+        }
+        node.replies.clear();
+        afterCall(node);
     }
 
     private void send(final int from, final int to, final Message original)
@@ -440,6 +461,37 @@ public final class Simulation
         {
             schedule(links.sampleOneWayDelayNs(from, to, networkRandom), DELIVER, to, from, message);
         }
+    }
+
+    private static String describe(final Message m)
+    {
+        final String text = m.toString();
+        return text.replaceAll("\\[J@[0-9a-f]+", "") + " " + depsOf(m);
+    }
+
+    private static String depsOf(final Message m)
+    {
+        if (m instanceof io.geo.epaxos.messages.PreAccept p)
+        {
+            return "deps=" + io.geo.epaxos.primitives.Deps.toString(p.deps());
+        }
+        if (m instanceof io.geo.epaxos.messages.PreAcceptReply p)
+        {
+            return "deps=" + io.geo.epaxos.primitives.Deps.toString(p.deps());
+        }
+        if (m instanceof io.geo.epaxos.messages.Accept p)
+        {
+            return "deps=" + io.geo.epaxos.primitives.Deps.toString(p.deps());
+        }
+        if (m instanceof io.geo.epaxos.messages.Commit p)
+        {
+            return "deps=" + io.geo.epaxos.primitives.Deps.toString(p.deps());
+        }
+        if (m instanceof io.geo.epaxos.messages.PrepareReply p)
+        {
+            return "deps=" + io.geo.epaxos.primitives.Deps.toString(p.deps());
+        }
+        return "";
     }
 
     /** Every message crosses the wire format, so the codec is exercised by all simulated traffic. */

@@ -25,4 +25,42 @@ class SimulationRegressionTest
             .profile(SimTestSupport.profile("epaxos-5"))).run();
         assertTrue(result.passed(), () -> String.join("\n", result.violations()));
     }
+
+    /**
+     * A leader committed on the fast path and executed at once, applying the write to its state machine, then
+     * crashed before the commit record was synced. Its durable vote was still a pre-accept, so recovery rightly ran
+     * phase 1 again and committed other deps; the crashed replica's state machine had applied the old order. Fixed:
+     * only durably committed instances execute (the host reports completed syncs through onSynced).
+     */
+    @Test
+    void shouldExecuteOnlyDurablyCommittedInstances()
+    {
+        final SimResult result = new Simulation(new SimConfig()
+            .seed(466)
+            .replicas(3)
+            .faults(Faults.STANDARD)
+            .conflictPercent(25)
+            .commands(500)
+            .profile(SimTestSupport.profile("epaxos-5"))).run();
+        assertTrue(result.passed(), () -> String.join("\n", result.violations()));
+    }
+
+    /**
+     * Compaction at commit dropped a dependency X from a key's list when X ordered below the committing W by
+     * (seq, id), using X's local seq while X was not committed yet. X's final seq could be higher, and X's own commit
+     * then dropped W: a dependency cycle vanished from the index and a later read on the key saw no dependency at
+     * all. Fixed: only committed dependencies, with final seq, are compacted.
+     */
+    @Test
+    void shouldNotCompactAwayADependencyCycle()
+    {
+        final SimResult result = new Simulation(new SimConfig()
+            .seed(9)
+            .replicas(3)
+            .faults(Faults.STANDARD)
+            .conflictPercent(25)
+            .commands(200)
+            .profile(SimTestSupport.profile("epaxos-5"))).run();
+        assertTrue(result.passed(), () -> String.join("\n", result.violations()));
+    }
 }
