@@ -186,33 +186,12 @@ final class ConflictIndex
             final Key key = command.op(i).key();
             if (command.writes(key))
             {
-                dropDeps(entries.get(key), id, deps);
+                dropIf(entries.get(key), id, other -> Arrays.binarySearch(deps, other) >= 0);
             }
         }
         if (command.hasSession())
         {
-            dropDeps(sessions.get(command.clientId()), id, deps);
-        }
-    }
-
-    private static void dropDeps(final Entry entry, final long id, final long[] deps)
-    {
-        if (entry == null)
-        {
-            return;
-        }
-        int j = 0;
-        while (j < entry.size)
-        {
-            final long other = entry.ids[j];
-            if (other != id && Arrays.binarySearch(deps, other) >= 0)
-            {
-                entry.removeAt(j);
-            }
-            else
-            {
-                j++;
-            }
+            dropIf(sessions.get(command.clientId()), id, other -> Arrays.binarySearch(deps, other) >= 0);
         }
     }
 
@@ -224,16 +203,17 @@ final class ConflictIndex
             final Key key = command.op(i).key();
             if (command.writes(key))
             {
-                dropExecutedBefore(entries.get(key), id, executed);
+                dropIf(entries.get(key), id, executed);
             }
         }
         if (command.hasSession())
         {
-            dropExecutedBefore(sessions.get(command.clientId()), id, executed);
+            dropIf(sessions.get(command.clientId()), id, executed);
         }
     }
 
-    private static void dropExecutedBefore(final Entry entry, final long id, final LongPredicate executed)
+    /** Removes from {@code entry} every instance other than {@code id} that {@code drop} selects. */
+    private static void dropIf(final Entry entry, final long id, final LongPredicate drop)
     {
         if (entry == null)
         {
@@ -243,7 +223,7 @@ final class ConflictIndex
         while (j < entry.size)
         {
             final long other = entry.ids[j];
-            if (other != id && executed.test(other))
+            if (other != id && drop.test(other))
             {
                 entry.removeAt(j);
             }

@@ -53,6 +53,7 @@ public final class EpaxosReplica
     private final int replicaCount;
     private final int maxFailures;
     private final int fastQuorum;
+    private final int maxTrackedInstances;
     private final MessageSink sink;
     private final DurableStore store;
     private final StateMachine stateMachine;
@@ -63,6 +64,8 @@ public final class EpaxosReplica
     private final LongHashSet uncommitted = new LongHashSet();
     private final ConflictIndex index = new ConflictIndex();
     private final Long2ObjectHashMap<LongArrayList> executionWaiters = new Long2ObjectHashMap<>();
+    /** Roots whose awaited dependency executed, to retry once the current traversal is done. */
+    private final LongArrayList readyRoots = new LongArrayList();
     /** Committed here, commit record not yet reported durable: not executable yet. */
     private final LongArrayList awaitingSync = new LongArrayList();
     private final long[] executedPrefix;
@@ -96,6 +99,7 @@ public final class EpaxosReplica
         this.replicaCount = config.replicaCount();
         this.maxFailures = ReplicaConfig.maxFailures(replicaCount);
         this.fastQuorum = ReplicaConfig.fastQuorum(replicaCount);
+        this.maxTrackedInstances = replicaCount * config.maxLiveInstances();
         this.sink = sink;
         this.store = store;
         this.stateMachine = stateMachine;
@@ -259,6 +263,10 @@ public final class EpaxosReplica
             return;
         }
         final Instance inst = getOrCreate(id, nowNs);
+        if (inst == null)
+        {
+            return;
+        }
         if (m.ballot() < inst.promisedBallot)
         {
             sink.send(from, new PreAcceptReply(m.ballot(), id, false, 0, Deps.EMPTY, false, inst.promisedBallot));
@@ -383,6 +391,10 @@ public final class EpaxosReplica
             return;
         }
         final Instance inst = getOrCreate(id, nowNs);
+        if (inst == null)
+        {
+            return;
+        }
         if (m.ballot() < inst.promisedBallot)
         {
             sink.send(from, new AcceptReply(m.ballot(), id, false, inst.promisedBallot));
@@ -451,6 +463,10 @@ public final class EpaxosReplica
             return;
         }
         final Instance inst = getOrCreate(id, nowNs);
+        if (inst == null)
+        {
+            return;
+        }
         if (!inst.isCommitted())
         {
             commitLocally(inst, m.command(), m.seq(), m.deps(), nowNs);
@@ -510,14 +526,22 @@ public final class EpaxosReplica
         for (final long id : ids)
         {
             tryExecute(id, nowNs);
-            final LongArrayList waiters = executionWaiters.remove(id);
-            if (waiters != null)
-            {
-                for (int i = 0; i < waiters.size(); i++)
-                {
-                    tryExecute(waiters.getLong(i), nowNs);
-                }
-            }
+        }
+        drainReadyRoots(nowNs);
+    }
+
+    /**
+     * Retries the roots whose blocking dependency has executed. A blocked root waits on one dependency and is retried
+     * only when that one executes (not when it commits: a committed but blocked dependency registers its own wait,
+     * so retrying its waiters then would walk the same blocked graph again, quadratic for chains that commit newest
+     * first).
+     */
+    private void drainReadyRoots(final long nowNs)
+    {
+        while (!readyRoots.isEmpty())
+        {
+            final long root = readyRoots.removeAt(readyRoots.size() - 1);
+            tryExecute(root, nowNs);
         }
     }
 
@@ -553,6 +577,10 @@ public final class EpaxosReplica
             return;
         }
         final Instance inst = getOrCreate(id, nowNs);
+        if (inst == null)
+        {
+            return;
+        }
         if (inst.isCommitted() && m.ballot() < inst.promisedBallot)
         {
             // Outbid, but the answer is known: hand over the commit rather than a rejection.
@@ -850,6 +878,7 @@ public final class EpaxosReplica
 
     private void visit(final Instance v, final int epoch, final int order)
     {
+        counters.executionVisits++;
         v.tarjanEpoch = epoch;
         v.tarjanIndex = order;
         v.tarjanLowLink = order;
@@ -884,6 +913,11 @@ public final class EpaxosReplica
         inst.status = Status.EXECUTED;
         persist(inst);
         counters.executed++;
+        final LongArrayList waiters = executionWaiters.remove(inst.id);
+        if (waiters != null)
+        {
+            readyRoots.addAll(waiters);
+        }
         index.onExecuted(inst.id, command, this::isExecuted);
 
         final int leader = InstanceId.replica(inst.id);
@@ -1058,6 +1092,7 @@ public final class EpaxosReplica
                 tryExecute(record.instance(), nowNs);
             }
         }
+        drainReadyRoots(nowNs);
     }
 
     /**
@@ -1137,11 +1172,21 @@ public final class EpaxosReplica
         return result;
     }
 
+    /**
+     * The instance, created (as a placeholder with no vote) if unknown. Returns null when this replica already tracks
+     * {@code replicaCount * maxLiveInstances} instances: it then ignores new instances, like a slow replica, rather
+     * than grow without bound (each leader admits at most maxLiveInstances of its own).
+     */
     private Instance getOrCreate(final long id, final long nowNs)
     {
         Instance inst = instances.get(id);
         if (inst == null)
         {
+            if (instances.size() >= maxTrackedInstances)
+            {
+                counters.droppedMessages++;
+                return null;
+            }
             inst = new Instance(id);
             instances.put(id, inst);
             uncommitted.add(id);

@@ -20,6 +20,7 @@ public final class ReplicaCounters
     long rejectedInvalid;
     long rejectedOverload;
     long droppedMessages;
+    long executionVisits;
     boolean collectedGarbage;
 
     /** Commands this replica led that committed in its initial ballot after one round trip. */
@@ -87,6 +88,12 @@ public final class ReplicaCounters
     public long droppedMessages()
     {
         return droppedMessages;
+    }
+
+    /** Instances visited by the execution search (a cost measure independent of the clock). */
+    public long executionVisits()
+    {
+        return executionVisits;
     }
 
     @Override
