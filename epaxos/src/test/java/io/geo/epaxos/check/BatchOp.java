@@ -33,7 +33,8 @@ public final class BatchOp
      *
      * @param f        any function but batch.
      * @param key      the key, not null.
-     * @param value    as for single-key events; for incr the decimal text of a long (delta or new value) or null.
+     * @param value    as for single-key events; for incr the decimal text of a long (delta or new value, made
+     *                 canonical) or null.
      * @param expected the cas expected value, null meaning absent.
      * @param ok       for cas results whether it swapped, for incr results whether it applied; null when not a
      *                 result or not recorded.
@@ -49,11 +50,9 @@ public final class BatchOp
         {
             throw new IllegalArgumentException("a batch cannot contain a batch");
         }
-        if (f == HistoryEvent.Function.INCR)
-        {
-            HistoryEvent.requireLongOrNull(value, "incr value");
-        }
-        return new BatchOp(f, key, value, expected, ok);
+        final String canonicalValue =
+            f == HistoryEvent.Function.INCR ? HistoryEvent.canonicalLongOrNull(value, "incr value") : value;
+        return new BatchOp(f, key, canonicalValue, expected, ok);
     }
 
     public static BatchOp read(final String key)

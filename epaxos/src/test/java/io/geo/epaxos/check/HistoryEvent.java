@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>
  * Single-key operations carry {@link #key()}, {@link #value()} and {@link #expected()}; a {@link Function#BATCH}
  * carries {@link #ops()} instead and has a null key. Values are strings (the UTF-8 text of the stored bytes); for
- * {@link Function#INCR} the value is the decimal text of a long: the delta on invoke, the new value on ok.
+ * {@link Function#INCR} the value is the decimal text of a long (made canonical: "+07" becomes "7"): the delta on
+ * invoke, the new value on ok.
  * <p>
  * What the fields mean per function and event type:
  * <ul>
@@ -193,11 +194,8 @@ public final class HistoryEvent
         {
             throw new IllegalArgumentException(f.jsonName() + " invoke without a value");
         }
-        if (f == Function.INCR)
-        {
-            requireLongOrNull(value, "incr value");
-        }
-        return new HistoryEvent(process, type, f, key, value, expected, Collections.emptyList(), timeNs);
+        final String canonicalValue = f == Function.INCR ? canonicalLongOrNull(value, "incr value") : value;
+        return new HistoryEvent(process, type, f, key, canonicalValue, expected, Collections.emptyList(), timeNs);
     }
 
     /**
@@ -332,24 +330,24 @@ public final class HistoryEvent
         return batch(process, Type.INFO, null, timeNs);
     }
 
-    static void requireLongOrNull(final String value, final String what)
+    /**
+     * @return {@code value} as canonical decimal text ("+07" becomes "7"), so it can be written as a JSON number;
+     * null stays null.
+     * @throws IllegalArgumentException if it is not a decimal long.
+     */
+    static String canonicalLongOrNull(final String value, final String what)
     {
-        if (value != null && !isLong(value))
+        if (value == null)
         {
-            throw new IllegalArgumentException(what + " is not a decimal long: \"" + value + "\"");
+            return null;
         }
-    }
-
-    static boolean isLong(final String value)
-    {
         try
         {
-            Long.parseLong(value);
-            return true;
+            return Long.toString(Long.parseLong(value));
         }
         catch (final NumberFormatException ex)
         {
-            return false;
+            throw new IllegalArgumentException(what + " is not a decimal long: \"" + value + "\"", ex);
         }
     }
 

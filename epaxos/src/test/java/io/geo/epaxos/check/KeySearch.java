@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 
+import org.agrona.collections.LongHashSet;
+
 /**
  * Wing &amp; Gong's search for a linearization of one key's operations, with Lowe's memoization, as in Porcupine.
  * Iterative: the partial linearization is an explicit stack, so history length never deepens the Java stack.
@@ -13,17 +15,35 @@ import java.util.Objects;
  * The history is a doubly linked list of call and return entries in real-time order. An operation may be linearized
  * next if its call comes before the first return of an operation not yet linearized; linearizing it (when the model
  * accepts its results) removes its call and return from the list ("lift"), backtracking puts them back. Operations
- * with an unknown outcome ({@code info} or never completed) have no return entry: they may linearize at any point
- * after their call, or never, so the search succeeds once every {@code ok} operation is linearized.
+ * with an unknown outcome ("pending": {@code info} or never completed) have no return entry: they may linearize at
+ * any point after their call, or never, so the search succeeds once every {@code ok} operation is linearized.
  * <p>
- * Memoization: a configuration is the set of linearized operations and the register state. An exact repeat was
- * explored before and failed (configurations on the current path have strictly smaller sets), so it is pruned.
- * Beyond Porcupine, a configuration that only adds pending operations to a configuration already explored and
- * failed, with the same ok operations and state, is pruned too: pending operations carry no obligation, so having
- * one more of them available can only help. To make that pruning bite, ok operations are tried before pending ones.
- * Without it, every pending write whose value was later overwritten would double the work.
+ * Memoization: a configuration is the set of linearized operations and the register state. One explored before
+ * without success is not explored again. Pending operations carry no obligation, so a configuration is also pruned
+ * when an explored one had the same ok operations and state and a subset of its pending ones: having more of them
+ * still available can only help.
  * <p>
- * Work is bounded by a step budget; when it runs out the verdict is UNKNOWN.
+ * Pending operations are where the search explodes (each may go anywhere, or nowhere), so it only looks for
+ * linearizations of a canonical shape, which exist whenever any linearization does:
+ * <ul>
+ *     <li>ok operations are tried before pending ones; pending ones only in runs just before an ok operation that
+ *     needs the run: one the model rejects from the state before the run. (When that ok operation accepts only one
+ *     state, or leaves the state as it was, a run it does not need can be dropped or moved after it.)</li>
+ *     <li>no pending operation that leaves the state unchanged; no blind one (it writes or deletes, so the state
+ *     before it does not matter) right after another pending one, which it would overwrite unobserved.</li>
+ *     <li>of several available pending operations with the same effect, the earliest is used first.</li>
+ *     <li>a dead end starts a run only if a quick over-approximation ({@link #runMayHelp}) says some run could give
+ *     a blocked ok operation the state it needs.</li>
+ * </ul>
+ * Because of the run rules, a configuration reached by a pending operation is explored under restrictions that
+ * depend on the state before its run; its failure only prunes configurations explored under the same restrictions,
+ * while the failure of one reached by an ok operation prunes both kinds.
+ * <p>
+ * Search order: first a plain depth-first search, which is quick on valid histories. If it runs out of its share of
+ * the steps (a violation, where every alternative must be ruled out, with many pending operations), searches follow
+ * that may take at most 0, 1, 2, 4, ... pending operations, reusing what the earlier ones proved: that way
+ * configurations that take fewer pending operations are explored first and prune the rest. A failure that did not
+ * depend on the budget is final. Work is bounded by a step budget; when it runs out the verdict is UNKNOWN.
  */
 final class KeySearch
 {
@@ -33,6 +53,15 @@ final class KeySearch
     private static final int PHASE_PENDING_OPERATIONS = 1;
     private static final int MAX_CONCURRENT_DESCRIBED = 4;
     private static final int MAX_ENTRIES_WALKED_FOR_EXPLANATION = 1024;
+    private static final int UNBOUNDED = Integer.MAX_VALUE;
+    /** The first, unbounded search gets this fraction of the steps; deepening the pending budget gets the rest. */
+    private static final int FIRST_SEARCH_SHARE_DIVISOR = 4;
+    private static final int SEARCH_OK = 0;
+    private static final int SEARCH_VIOLATION = 1;
+    private static final int SEARCH_BUDGET_LIMITED = 2;
+    private static final int SEARCH_OUT_OF_STEPS = 3;
+    /** runMayHelp gives up (answers yes) when the pending increments have more distinct sums than this. */
+    private static final int MAX_SHIFT_SUMS = 4096;
 
     private final String key;
     private final KeyOperation[] operations;
@@ -40,6 +69,8 @@ final class KeySearch
     private final int[] bitIndex;
     private final int okCount;
     private final int pendingCount;
+    /** Per pending operation, the closest earlier pending one with the same effect, or NONE. */
+    private final int[] previousEquivalentPending;
 
     // Entries 1..entryCount; entry 0 is the head sentinel.
     private final int[] entryOperation;
@@ -50,6 +81,27 @@ final class KeySearch
     private final int[] previous;
 
     private final RegisterModel model = new RegisterModel();
+    private final long[] okBits;
+    private final long[] pendingBits;
+    private final HashMap<Configuration, ArrayList<Visit>> visitsByConfiguration = new HashMap<>();
+    private boolean lastPruneBudgetLimited;
+
+    // The linearization being built, one frame per operation linearized.
+    private final int[] stackEntry;
+    private final int[] stackPhase;
+    private final String[] stackState;
+    private final Visit[] stackVisit;
+    private final boolean[] stackInRun;
+    private final String[] stackRunStartState;
+    /** The configuration this frame leads to failed (so far) only for lack of pending budget somewhere below. */
+    private final boolean[] stackBudgetLimited;
+
+    // Scratch for runMayHelp, sized once.
+    private final int[] targetOperations;
+    private final long[] shifts;
+    private final String[] blindResults;
+    private final LongHashSet shiftSums = new LongHashSet();
+    private final LongHashSet sumsScratch = new LongHashSet();
 
     private CheckResult.Verdict verdict;
     private long steps;
@@ -83,6 +135,30 @@ final class KeySearch
         }
         okCount = ok;
         pendingCount = pending;
+        targetOperations = new int[operationCount];
+        shifts = new long[operationCount];
+        blindResults = new String[operationCount];
+        okBits = new long[(okCount + 63) >>> 6];
+        pendingBits = new long[(pendingCount + 63) >>> 6];
+        stackEntry = new int[operationCount];
+        stackPhase = new int[operationCount];
+        stackState = new String[operationCount];
+        stackVisit = new Visit[operationCount];
+        stackInRun = new boolean[operationCount];
+        stackRunStartState = new String[operationCount];
+        stackBudgetLimited = new boolean[operationCount];
+
+        previousEquivalentPending = new int[operationCount];
+        Arrays.fill(previousEquivalentPending, NONE);
+        final HashMap<String, Integer> lastPendingByEffect = new HashMap<>();
+        for (int i = 0; i < operationCount; i++)
+        {
+            if (!this.operations[i].known)
+            {
+                final Integer previous = lastPendingByEffect.put(this.operations[i].effectKey(), i);
+                previousEquivalentPending[i] = previous == null ? NONE : previous;
+            }
+        }
 
         // Returns of ok operations in completion order; (history index << 32 | operation) sorts by history index.
         final long[] returnsByTime = new long[okCount];
@@ -141,39 +217,81 @@ final class KeySearch
         previous[HEAD] = NONE;
     }
 
-    /** Run the search, at most {@code maxSteps} steps; then read {@link #verdict()} and the rest. */
-    void run(final long maxSteps)
+    /**
+     * Run the search, at most {@code maxSteps} steps; then read {@link #verdict()} and the rest. First an unbounded
+     * search (quick on valid histories), then, if it runs out of its share of the steps, searches with a growing
+     * budget of pending operations.
+     *
+     * @param unboundedFirst false to go straight to the budgeted searches (tests use it to exercise them).
+     */
+    void run(final long maxSteps, final boolean unboundedFirst)
     {
-        final long[] okBits = new long[(okCount + 63) >>> 6];
-        final long[] pendingBits = new long[(pendingCount + 63) >>> 6];
-        final HashMap<Configuration, ArrayList<Visit>> visitsByConfiguration = new HashMap<>();
+        steps = 0;
+        int outcome = unboundedFirst ?
+            search(UNBOUNDED, Math.max(1, maxSteps / FIRST_SEARCH_SHARE_DIVISOR)) : SEARCH_OUT_OF_STEPS;
+        if (outcome == SEARCH_OUT_OF_STEPS && steps < maxSteps)
+        {
+            // Hard case (typically a violation with many pending operations): deepen the pending budget (0, 1, 2,
+            // 4, ...) so configurations that consume fewer pending operations are explored, and prune, first.
+            int pendingBudget = 0;
+            do
+            {
+                outcome = search(pendingBudget, maxSteps);
+                pendingBudget = pendingBudget == 0 ? 1 : 2 * pendingBudget;
+            }
+            while (outcome == SEARCH_BUDGET_LIMITED);
+        }
 
-        final int operationCount = operations.length;
-        final int[] stackEntry = new int[operationCount];
-        final int[] stackPhase = new int[operationCount];
-        final String[] stackState = new String[operationCount];
-        final Visit[] stackVisit = new Visit[operationCount];
+        switch (outcome)
+        {
+            case SEARCH_OK:
+                verdict = CheckResult.Verdict.OK;
+                break;
+            case SEARCH_VIOLATION:
+                verdict = CheckResult.Verdict.VIOLATION;
+                explanation = explainViolation();
+                break;
+            default:
+                verdict = CheckResult.Verdict.UNKNOWN;
+                explanation = "key " + quoted(key) + ": gave up after " + steps + " search steps (" +
+                    operations.length + " operations on the key)";
+                break;
+        }
+    }
+
+    /**
+     * One depth-first search from the empty linearization, sharing the visit cache with earlier ones.
+     *
+     * @param requestedPendingBudget how many pending operations a linearization may take, or UNBOUNDED.
+     * @param stepLimit     stop when {@link #steps} reaches this.
+     * @return SEARCH_OK, SEARCH_VIOLATION (no linearization at all), SEARCH_BUDGET_LIMITED (none within the budget)
+     * or SEARCH_OUT_OF_STEPS; the linked list and bit sets are left as they started unless OK.
+     */
+    private int search(final int requestedPendingBudget, final long stepLimit)
+    {
+        // A budget that covers every pending operation is no limit: say so, so failures are final.
+        final int pendingBudget = requestedPendingBudget >= pendingCount ? UNBOUNDED : requestedPendingBudget;
         int depth = 0;
         int okLinearized = 0;
         int pendingLinearized = 0;
-
         String state = null;
+        // Whether the last operation linearized was pending, and the state before the run of pending ones it ends.
+        boolean inRun = false;
+        String runStartState = null;
+        // Whether the empty linearization's failure depends on the budget (frames track the same for the others).
+        boolean rootBudgetLimited = false;
         int entry = next[HEAD];
         int phase = PHASE_OK_OPERATIONS;
-        steps = 0;
         while (true)
         {
             if (okLinearized == okCount)
             {
-                verdict = CheckResult.Verdict.OK;
-                return;
+                return SEARCH_OK;
             }
-            if (steps >= maxSteps)
+            if (steps >= stepLimit)
             {
-                verdict = CheckResult.Verdict.UNKNOWN;
-                explanation = "key " + quoted(key) + ": gave up after " + steps + " search steps (" + operationCount +
-                    " operations on the key)";
-                return;
+                unwind(depth);
+                return SEARCH_OUT_OF_STEPS;
             }
             steps++;
 
@@ -186,7 +304,7 @@ final class KeySearch
                     {
                         noteDeadEnd(entry, state, depth, depth > 0 ? entryOperation[stackEntry[depth - 1]] : NONE);
                     }
-                    if (pendingLinearized < pendingCount)
+                    if (pendingLinearized < pendingCount && runMayHelp(entry, state, inRun, runStartState))
                     {
                         phase = PHASE_PENDING_OPERATIONS;
                         entry = next[HEAD];
@@ -195,11 +313,26 @@ final class KeySearch
                 }
                 if (depth == 0)
                 {
-                    verdict = CheckResult.Verdict.VIOLATION;
-                    explanation = explainViolation();
-                    return;
+                    return rootBudgetLimited ? SEARCH_BUDGET_LIMITED : SEARCH_VIOLATION;
                 }
+
                 depth--;
+                final Visit finished = stackVisit[depth];
+                final boolean budgetLimited = stackBudgetLimited[depth];
+                finished.remainingPendingBudget = budgetLimited ? pendingBudget - pendingLinearized : UNBOUNDED;
+                finished.finished = true;
+                if (budgetLimited)
+                {
+                    if (depth > 0)
+                    {
+                        stackBudgetLimited[depth - 1] = true;
+                    }
+                    else
+                    {
+                        rootBudgetLimited = true;
+                    }
+                }
+
                 final int undone = stackEntry[depth];
                 final int operation = entryOperation[undone];
                 if (operations[operation].known)
@@ -213,9 +346,9 @@ final class KeySearch
                     pendingLinearized--;
                 }
                 state = stackState[depth];
-                stackState[depth] = null;
-                stackVisit[depth].finished = true;
-                stackVisit[depth] = null;
+                inRun = stackInRun[depth];
+                runStartState = stackRunStartState[depth];
+                clearFrame(depth);
                 unlift(undone);
                 entry = next[undone];
                 phase = stackPhase[depth];
@@ -224,19 +357,40 @@ final class KeySearch
 
             final int operation = entryOperation[entry];
             final boolean known = operations[operation].known;
-            if (known != (phase == PHASE_OK_OPERATIONS) || !model.step(state, operations[operation]))
+            if (known != (phase == PHASE_OK_OPERATIONS) || !tryCanonicalStep(operation, state, inRun, runStartState))
             {
+                entry = next[entry];
+                continue;
+            }
+            if (!known && pendingLinearized >= pendingBudget)
+            {
+                markBudgetLimited(depth);
+                if (depth == 0)
+                {
+                    rootBudgetLimited = true;
+                }
                 entry = next[entry];
                 continue;
             }
 
             final String nextState = model.nextState();
+            final String nextRunStartState = known ? null : (inRun ? runStartState : state);
+            final int remainingBudget = pendingBudget == UNBOUNDED ?
+                UNBOUNDED : pendingBudget - pendingLinearized - (known ? 0 : 1);
             final long[] bits = known ? okBits : pendingBits;
             setBit(bits, bitIndex[operation]);
-            final Visit visit = visit(visitsByConfiguration, okBits, pendingBits, nextState);
+            final Visit visit = visit(nextState, !known, nextRunStartState, remainingBudget);
             if (visit == null)
             {
                 clearBit(bits, bitIndex[operation]);
+                if (lastPruneBudgetLimited)
+                {
+                    markBudgetLimited(depth);
+                    if (depth == 0)
+                    {
+                        rootBudgetLimited = true;
+                    }
+                }
                 entry = next[entry];
                 continue;
             }
@@ -245,6 +399,9 @@ final class KeySearch
             stackPhase[depth] = phase;
             stackState[depth] = state;
             stackVisit[depth] = visit;
+            stackInRun[depth] = inRun;
+            stackRunStartState[depth] = runStartState;
+            stackBudgetLimited[depth] = false;
             depth++;
             if (known)
             {
@@ -255,23 +412,218 @@ final class KeySearch
                 pendingLinearized++;
             }
             state = nextState;
+            inRun = !known;
+            runStartState = nextRunStartState;
             lift(entry);
             entry = next[HEAD];
             phase = PHASE_OK_OPERATIONS;
         }
     }
 
-    /**
-     * Record a visit to a configuration, or return null if it need not be explored: the same configuration was
-     * visited before, or one with the same ok operations and state and a subset of these pending operations was
-     * explored and failed.
-     */
-    private static Visit visit(
-        final HashMap<Configuration, ArrayList<Visit>> visitsByConfiguration,
-        final long[] okBits,
-        final long[] pendingBits,
-        final String state)
+    /** The configuration at {@code depth} cannot be shown to fail whatever the budget. */
+    private void markBudgetLimited(final int depth)
     {
+        if (depth > 0)
+        {
+            stackBudgetLimited[depth - 1] = true;
+        }
+    }
+
+    /** Undo the linearization on the stack, restoring the list and the bit sets; its visits stay unfinished. */
+    private void unwind(final int depth)
+    {
+        for (int d = depth - 1; d >= 0; d--)
+        {
+            unlift(stackEntry[d]);
+            clearFrame(d);
+        }
+        Arrays.fill(okBits, 0);
+        Arrays.fill(pendingBits, 0);
+    }
+
+    private void clearFrame(final int depth)
+    {
+        stackState[depth] = null;
+        stackRunStartState[depth] = null;
+        stackVisit[depth] = null;
+        stackBudgetLimited[depth] = false;
+    }
+
+    /**
+     * A quick over-approximation of whether a run of pending operations, started or extended here, could end at a
+     * state that a blocked ok operation (one the model rejects from the run's start state) requires. When every
+     * available pending operation is blind (its result state is known), a single cas (it sets its new value or does
+     * nothing) or a pure shift of a number (incr), every state a run reaches is a blind or cas result or the current
+     * state, plus a sum of distinct shifts; otherwise, or when an ok operation's needs are not simple, the answer is
+     * yes. Without this, each dead end would try every subset of the pending increments.
+     *
+     * @param boundary the first return entry not yet linearized (or NONE): the calls before it are the candidates.
+     */
+    private boolean runMayHelp(final int boundary, final String state, final boolean inRun, final String runStartState)
+    {
+        final String referenceState = inRun ? runStartState : state;
+        int targetCount = 0;
+        int shiftCount = 0;
+        int blindResultCount = 0;
+        for (int entry = next[HEAD]; entry != boundary && entry != NONE; entry = next[entry])
+        {
+            final KeyOperation operation = operations[entryOperation[entry]];
+            if (operation.known)
+            {
+                if (operation.runNeed == KeyOperation.RUN_NEED_UNKNOWN)
+                {
+                    return true;
+                }
+                if (operation.runNeed == KeyOperation.RUN_NEEDS_STATE && !model.step(referenceState, operation))
+                {
+                    targetOperations[targetCount++] = entryOperation[entry];
+                }
+            }
+            else if (operation.blind)
+            {
+                if (!inRun && model.step(null, operation))
+                {
+                    blindResults[blindResultCount++] = model.nextState();
+                }
+            }
+            else if (operation.pureShift)
+            {
+                shifts[shiftCount++] = operation.shiftDelta;
+            }
+            else if (operation.conditionalSet)
+            {
+                blindResults[blindResultCount++] = operation.casValue; // as if it swapped: may follow anything
+            }
+            else
+            {
+                return true;
+            }
+        }
+        if (targetCount == 0)
+        {
+            return false;
+        }
+
+        shiftSums.clear();
+        for (int i = 0; i < shiftCount; i++)
+        {
+            final long shift = shifts[i];
+            sumsScratch.clear();
+            sumsScratch.add(shift);
+            for (final LongHashSet.LongIterator sums = shiftSums.iterator(); sums.hasNext(); )
+            {
+                sumsScratch.add(sums.nextValue() + shift);
+            }
+            shiftSums.addAll(sumsScratch);
+            if (shiftSums.size() > MAX_SHIFT_SUMS)
+            {
+                return true;
+            }
+        }
+
+        for (int t = 0; t < targetCount; t++)
+        {
+            final KeyOperation target = operations[targetOperations[t]];
+            for (int b = 0; b < blindResultCount; b++)
+            {
+                if (fits(blindResults[b], target) || reachesByShifts(blindResults[b], target))
+                {
+                    return true;
+                }
+            }
+            if (reachesByShifts(state, target))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean fits(final String state, final KeyOperation target)
+    {
+        if (!target.requiredStateNumeric)
+        {
+            return Objects.equals(state, target.requiredState);
+        }
+        final long number = numberOrMin(state);
+        return number != Long.MIN_VALUE && Long.toString(number).equals(target.requiredState);
+    }
+
+    /** Whether {@code base} plus a non-empty sum of available shifts is the target's required state. */
+    private boolean reachesByShifts(final String base, final KeyOperation target)
+    {
+        if (shiftSums.isEmpty() || target.requiredState == null)
+        {
+            return false;
+        }
+        final long baseNumber = numberOrMin(base);
+        final long required = numberOrMin(target.requiredState);
+        if (baseNumber == Long.MIN_VALUE || required == Long.MIN_VALUE)
+        {
+            return false;
+        }
+        if (!target.requiredStateNumeric && !Long.toString(required).equals(target.requiredState))
+        {
+            return false; // shifts produce canonical decimal text only
+        }
+        return shiftSums.contains(required - baseNumber);
+    }
+
+    /** The state as an incr reads it (absent = 0), or Long.MIN_VALUE when it is not a number. */
+    private static long numberOrMin(final String state)
+    {
+        if (state == null)
+        {
+            return 0;
+        }
+        try
+        {
+            return Long.parseLong(state);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Whether linearizing {@code candidate} next keeps the linearization canonical (see the class comment) and the
+     * model accepts it; if so the state after it is {@link RegisterModel#nextState()}.
+     */
+    private boolean tryCanonicalStep(
+        final int operation, final String state, final boolean inRun, final String runStartState)
+    {
+        final KeyOperation candidate = operations[operation];
+        if (candidate.known)
+        {
+            if (inRun && candidate.pinsOrPreservesState && model.step(runStartState, candidate))
+            {
+                return false; // it does not need the run of pending operations before it
+            }
+            return model.step(state, candidate);
+        }
+        if (inRun && candidate.blind)
+        {
+            return false; // it would overwrite the pending operation before it unobserved
+        }
+        final int equivalent = previousEquivalentPending[operation];
+        if (equivalent != NONE && !isSet(pendingBits, bitIndex[equivalent]))
+        {
+            return false; // an earlier one with the same effect is still available: use that one first
+        }
+        return model.step(state, candidate) && !Objects.equals(model.nextState(), state);
+    }
+
+    /**
+     * Record a visit to a configuration, or return null if it need not be explored: one with the same ok operations
+     * and state and a subset of these pending operations (the same configuration included) was explored and failed,
+     * under no more restriction than this one will be and with at least this pending budget left. Sets
+     * {@link #lastPruneBudgetLimited} when the only such visit failed for lack of budget.
+     */
+    private Visit visit(
+        final String state, final boolean inRun, final String runStartState, final int remainingPendingBudget)
+    {
+        lastPruneBudgetLimited = false;
         final Configuration configuration = new Configuration(okBits, state);
         ArrayList<Visit> visits = visitsByConfiguration.get(configuration);
         if (visits == null)
@@ -281,17 +633,29 @@ final class KeySearch
         }
         else
         {
+            boolean budgetLimitedMatch = false;
             for (int i = 0, size = visits.size(); i < size; i++)
             {
+                // Unfinished visits are on the current path (whose sets are strictly smaller) or were abandoned.
                 final Visit visit = visits.get(i);
-                if (Arrays.equals(visit.pendingBits, pendingBits) ||
-                    (visit.finished && isSubset(visit.pendingBits, pendingBits)))
+                if (visit.finished && visit.remainingPendingBudget >= remainingPendingBudget &&
+                    isSubset(visit.pendingBits, pendingBits) &&
+                    (!visit.inRun || (inRun && Objects.equals(visit.runStartState, runStartState))))
                 {
-                    return null;
+                    if (visit.remainingPendingBudget == UNBOUNDED)
+                    {
+                        return null;
+                    }
+                    budgetLimitedMatch = true;
                 }
             }
+            if (budgetLimitedMatch)
+            {
+                lastPruneBudgetLimited = true;
+                return null;
+            }
         }
-        final Visit visit = new Visit(pendingBits.clone());
+        final Visit visit = new Visit(pendingBits.clone(), inRun, runStartState);
         visits.add(visit);
         return visit;
     }
@@ -306,6 +670,11 @@ final class KeySearch
             }
         }
         return true;
+    }
+
+    private static boolean isSet(final long[] bits, final int index)
+    {
+        return (bits[index >>> 6] & (1L << index)) != 0;
     }
 
     private static void setBit(final long[] bits, final int index)
@@ -493,12 +862,20 @@ final class KeySearch
     private static final class Visit
     {
         private final long[] pendingBits;
-        /** Explored completely without success; only then may it prune supersets. */
+        /** Reached by linearizing a pending operation, so explored under the restrictions of a run. */
+        private final boolean inRun;
+        /** The state before that run of pending operations; null when not in a run. */
+        private final String runStartState;
+        /** Explored completely without success; only then may it prune. */
         private boolean finished;
+        /** When finished: no linearization from here takes at most this many more pending operations. */
+        private int remainingPendingBudget;
 
-        Visit(final long[] pendingBits)
+        Visit(final long[] pendingBits, final boolean inRun, final String runStartState)
         {
             this.pendingBits = pendingBits;
+            this.inRun = inRun;
+            this.runStartState = runStartState;
         }
     }
 }

@@ -50,6 +50,12 @@ public final class LinearizabilityChecker
      */
     public static CheckResult check(final History history, final long maxSearchSteps)
     {
+        return check(history, maxSearchSteps, true);
+    }
+
+    /** As {@link #check(History, long)}; {@code unboundedFirst} false skips the first search (see KeySearch). */
+    static CheckResult check(final History history, final long maxSearchSteps, final boolean unboundedFirst)
+    {
         if (maxSearchSteps <= 0)
         {
             throw new IllegalArgumentException("maxSearchSteps must be positive: " + maxSearchSteps);
@@ -66,7 +72,7 @@ public final class LinearizabilityChecker
         {
             final String key = keyOperations.getKey();
             final KeySearch search = new KeySearch(key, keyOperations.getValue());
-            search.run(maxSearchSteps);
+            search.run(maxSearchSteps, unboundedFirst);
             searchSteps += search.steps();
             keysChecked++;
             switch (search.verdict())

@@ -22,7 +22,7 @@ final class RegisterAction
     final long delta;
     /** Cas: swapped or not; incr: applied or not. */
     final byte outcome;
-    /** Whether {@link #result} was observed: read value (null = absent) or incr new value. */
+    /** Whether {@link #result} was observed: read value (null = absent) or incr new value (canonical decimal). */
     final boolean resultKnown;
     final String result;
 
@@ -76,7 +76,7 @@ final class RegisterAction
                     Long.parseLong(invoke.value()),
                     ok == null ? OUTCOME_UNKNOWN : OUTCOME_TRUE,
                     resultKnown,
-                    resultKnown ? canonicalLong(ok.value()) : null);
+                    resultKnown ? ok.value() : null);
             }
             default:
                 throw new IllegalArgumentException("not a single-key function: " + f);
@@ -125,17 +125,11 @@ final class RegisterAction
                     Long.parseLong(invoked.value()),
                     outcome,
                     resultKnown,
-                    resultKnown ? canonicalLong(result.value()) : null);
+                    resultKnown ? result.value() : null);
             }
             default:
                 throw new IllegalArgumentException("not a single-key function: " + f);
         }
-    }
-
-    /** Incr results compare as numbers: "+7" and "007" are 7, the text the model produces. */
-    private static String canonicalLong(final String value)
-    {
-        return Long.toString(Long.parseLong(value));
     }
 
     private static byte outcomeOf(final Boolean ok)
