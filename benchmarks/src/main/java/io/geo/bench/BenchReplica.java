@@ -25,7 +25,10 @@ final class BenchReplica
     private static final byte[] KEY_PREFIX = {'k', 'e', 'y', '-'};
     private static final long START_NS = 1_000_000_000L;
 
-    final ReplicaConfig config = new ReplicaConfig().replicaId(SELF).replicaCount(REPLICA_COUNT);
+    // Tracks up to 2M instances so the PreAccept benchmark can hold 1M keys in the conflict index; the default cap
+    // (replicaCount * maxLiveInstances) would stop at 180,000.
+    final ReplicaConfig config = new ReplicaConfig().replicaId(SELF).replicaCount(REPLICA_COUNT)
+        .maxTrackedInstances(2_000_000);
     final DroppingMessageSink sink = new DroppingMessageSink();
     final DroppingDurableStore store = new DroppingDurableStore();
     final EpaxosReplica replica;

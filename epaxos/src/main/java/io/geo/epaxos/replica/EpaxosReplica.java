@@ -99,7 +99,7 @@ public final class EpaxosReplica
         this.replicaCount = config.replicaCount();
         this.maxFailures = ReplicaConfig.maxFailures(replicaCount);
         this.fastQuorum = ReplicaConfig.fastQuorum(replicaCount);
-        this.maxTrackedInstances = replicaCount * config.maxLiveInstances();
+        this.maxTrackedInstances = config.maxTrackedInstances();
         this.sink = sink;
         this.store = store;
         this.stateMachine = stateMachine;
@@ -1174,8 +1174,8 @@ public final class EpaxosReplica
 
     /**
      * The instance, created (as a placeholder with no vote) if unknown. Returns null when this replica already tracks
-     * {@code replicaCount * maxLiveInstances} instances: it then ignores new instances, like a slow replica, rather
-     * than grow without bound (each leader admits at most maxLiveInstances of its own).
+     * maxTrackedInstances instances: it then ignores new instances, like a slow replica, rather than grow without
+     * bound (each leader admits at most maxLiveInstances of its own).
      */
     private Instance getOrCreate(final long id, final long nowNs)
     {

@@ -24,6 +24,7 @@ public final class ReplicaConfig
     private int maxInFlightCommands = 4096;
     private int maxLiveInstances = 60_000;
     private int maxRecoveriesPerTick = 64;
+    private int maxTrackedInstances = 0;
 
     public ReplicaConfig replicaId(final int value)
     {
@@ -113,6 +114,16 @@ public final class ReplicaConfig
         return this;
     }
 
+    /**
+     * Instances of all leaders this replica holds before it ignores new ones (like a slow replica). 0 (default):
+     * replicaCount * maxLiveInstances, enough for every leader's admission limit.
+     */
+    public ReplicaConfig maxTrackedInstances(final int value)
+    {
+        maxTrackedInstances = value;
+        return this;
+    }
+
     public ReplicaConfig maxRecoveriesPerTick(final int value)
     {
         maxRecoveriesPerTick = value;
@@ -139,6 +150,8 @@ public final class ReplicaConfig
         require(maxLiveInstances <= 65_535, "maxLiveInstances", maxLiveInstances,
             "<= 65535 (deps name other live instances; a message carries at most 65534)");
         require(maxRecoveriesPerTick >= 1, "maxRecoveriesPerTick", maxRecoveriesPerTick, ">= 1");
+        require(maxTrackedInstances == 0 || maxTrackedInstances >= maxLiveInstances, "maxTrackedInstances",
+            maxTrackedInstances, "0 (derived) or >= maxLiveInstances (" + maxLiveInstances + ")");
         return this;
     }
 
@@ -213,6 +226,13 @@ public final class ReplicaConfig
     public int maxLiveInstances()
     {
         return maxLiveInstances;
+    }
+
+    /** The effective limit: the configured value, or replicaCount * maxLiveInstances when it is 0. */
+    public int maxTrackedInstances()
+    {
+        return maxTrackedInstances != 0 ? maxTrackedInstances :
+            (int)Math.min(Integer.MAX_VALUE, (long)replicaCount * maxLiveInstances);
     }
 
     public int maxRecoveriesPerTick()
