@@ -1,0 +1,144 @@
+package io.geo.router.cli;
+
+import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.router.demo.DemoOptions;
+import io.geo.router.demo.DemoStats;
+import io.geo.router.demo.EmbeddedCluster;
+import io.geo.router.demo.Stores;
+import io.geo.wan.WanProfile;
+import io.geo.wan.WanProfileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code geo demo}: an embedded multi-region cluster in one JVM over the emulated WAN, with a workload. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run an embedded multi-region cluster in one JVM over the emulated WAN and report commit latency per region.",
+        "One EPaxos replica per region (the production code), SBE-encoded messages carried by the real-time WAN",
+        "emulator, group commit every duty cycle, closed-loop clients in every region. Stops by itself."})
+final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "10",
+        description = "How long clients issue commands (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--wan", paramLabel = "PROFILE", defaultValue = "three-regions",
+        description = "WAN profile name in config/wan or a file (default: ${DEFAULT-VALUE}).")
+    String wan;
+
+    @Option(names = "--conflict", paramLabel = "PCT", defaultValue = "10",
+        description = "Percent of commands on the shared hot key (default: ${DEFAULT-VALUE}).")
+    int conflict;
+
+    @Option(names = "--reads", paramLabel = "PCT", defaultValue = "20",
+        description = "Percent of reads (default: ${DEFAULT-VALUE}).")
+    int reads;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "4",
+        description = "Closed-loop clients per region (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+        description = "Seed of the workload and the WAN jitter (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--config-dir", paramLabel = "DIR",
+        description = "Configuration directory (default: the project's config/).")
+    Path configDir;
+
+    @Override
+    public Integer call()
+    {
+        final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        final DemoOptions options;
+        final WanProfile profile;
+        try
+        {
+            options = new DemoOptions(seconds, conflict, reads, clients, seed).validate();
+            profile = WanProfile.resolve(wan, configDirectory());
+            if (profile.regionCount() < 3 || profile.regionCount() % 2 == 0)
+            {
+                throw new IllegalArgumentException("WAN profile '" + profile.name() + "' has " +
+                    profile.regionCount() + " regions; the demo needs an odd number, at least 3");
+            }
+        }
+        catch (final IllegalArgumentException | WanProfileException ex)
+        {
+            System.err.println("geo demo: " + ex.getMessage());
+            return 2;
+        }
+
+        out.printf(Locale.ROOT, "geo demo: %d regions on WAN profile %s (%s), %d clients per region, %d%% conflict, " +
+            "%d%% reads, %d s%n", profile.regionCount(), profile.name(), String.join(", ", profile.regions()),
+            clients, conflict, reads, seconds);
+        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, Stores::memory,
+            region -> Stores.keyValue());
+        final DemoStats stats = cluster.run(out);
+        print(out, profile, stats);
+        out.println(stats.statesIdentical() ? "replicas converged: every region executed the same commands and " +
+            "holds the same data" : "REPLICAS DIFFER OR DID NOT CONVERGE (converged=" + stats.converged() + ")");
+        return stats.codecErrors() == 0 && stats.statesIdentical() ? 0 : 1;
+    }
+
+    private static void print(final PrintStream out, final WanProfile profile, final DemoStats stats)
+    {
+        final double seconds = stats.elapsedNs() / 1e9;
+        out.printf(Locale.ROOT, "%n%,d commands in %.1f s (%,.0f/s), %,d rejected; fast path %,d, slow path %,d: " +
+            "conflict rate %.1f%%; recoveries %d; %,d messages, %,d KiB on the WAN%n",
+            stats.completed(), seconds, stats.completed() / seconds, stats.rejected(), stats.fastPath(),
+            stats.slowPath(), 100 * stats.conflictRate(), stats.recoveries(), stats.messagesSent(),
+            stats.bytesSent() / 1024);
+        out.printf(Locale.ROOT, "%-16s %9s %11s %11s %11s %11s %14s%n", "region", "commands", "commit p50",
+            "commit p99", "reply p50", "reply p99", "optimum (fast)");
+        for (int r = 0; r < stats.regions().size(); r++)
+        {
+            out.printf(Locale.ROOT, "%-16s %9d %8.1f ms %8.1f ms %8.1f ms %8.1f ms %11.1f ms%n",
+                stats.regions().get(r), stats.completed(r), stats.commitPercentileMs(r, 50),
+                stats.commitPercentileMs(r, 99), stats.replyPercentileMs(r, 50), stats.replyPercentileMs(r, 99),
+                fastOptimumMs(profile, r));
+        }
+        out.println("(commit: client invoke to commit at its region's replica; reply: to the client's answer after " +
+            "execution; optimum: RTT to the nearest fast quorum)");
+    }
+
+    private static double fastOptimumMs(final WanProfile profile, final int region)
+    {
+        final int n = profile.regionCount();
+        final double[] rtts = new double[n - 1];
+        int k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i != region)
+            {
+                rtts[k++] = profile.rttMs(region, i);
+            }
+        }
+        Arrays.sort(rtts);
+        final int others = ReplicaConfig.fastQuorum(n) - 1;
+        return others == 0 ? 0 : rtts[others - 1];
+    }
+
+    private Path configDirectory()
+    {
+        if (configDir != null)
+        {
+            return configDir;
+        }
+        final String property = System.getProperty("geo.config.dir");
+        return property != null ? Paths.get(property) : Paths.get("config");
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+}
