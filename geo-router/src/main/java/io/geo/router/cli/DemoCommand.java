@@ -11,7 +11,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.geo.router.storage.Durability;
+
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.Comparator;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -53,6 +60,15 @@ final class DemoCommand implements Callable<Integer>
         description = "Seed of the workload and the WAN jitter (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--durability", paramLabel = "sync|none|memory", defaultValue = "sync",
+        description = "Where replicas persist: a write-ahead log fsync'd every duty cycle (sync), the log without " +
+            "fsync (none), or nothing (memory) (default: ${DEFAULT-VALUE}).")
+    String durability;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Directory for the write-ahead logs (default: a temporary directory, deleted afterwards).")
+    Path dataDir;
+
     @Option(names = "--config-dir", paramLabel = "DIR",
         description = "Configuration directory (default: the project's config/).")
     Path configDir;
@@ -82,23 +98,76 @@ final class DemoCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "geo demo: %d regions on WAN profile %s (%s), %d clients per region, %d%% conflict, " +
             "%d%% reads, %d s%n", profile.regionCount(), profile.name(), String.join(", ", profile.regions()),
             clients, conflict, reads, seconds);
-        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, Stores::memory,
-            region -> Stores.keyValue());
-        final DemoStats stats = cluster.run(out);
+        final IntFunction<EmbeddedCluster.Syncable> stores;
+        final Path walRoot;
+        try
+        {
+            switch (durability.toLowerCase(Locale.ROOT))
+            {
+                case "memory" ->
+                {
+                    walRoot = null;
+                    stores = Stores::memory;
+                }
+                case "sync", "none" ->
+                {
+                    final Durability mode = durability.equalsIgnoreCase("sync") ? Durability.SYNC : Durability.NONE;
+                    walRoot = dataDir != null ? Files.createDirectories(dataDir) :
+                        Files.createTempDirectory("geo-demo-");
+                    stores = region -> Stores.wal(walRoot.resolve("region-" + region), mode);
+                }
+                default -> throw new IllegalArgumentException(
+                    "--durability must be sync, none or memory; got '" + durability + "'");
+            }
+        }
+        catch (final IllegalArgumentException | IOException ex)
+        {
+            System.err.println("geo demo: " + ex.getMessage());
+            return 2;
+        }
+        out.println("replicas persist: " + (walRoot == null ? "nothing (memory)" :
+            "write-ahead log" + (durability.equalsIgnoreCase("sync") ? " with fsync group commit" : " without fsync") +
+            " in " + walRoot));
+        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, stores, region -> Stores.keyValue());
+        final DemoStats stats;
+        try
+        {
+            stats = cluster.run(out);
+        }
+        finally
+        {
+            cluster.close();
+            if (walRoot != null && dataDir == null)
+            {
+                deleteRecursively(walRoot);
+            }
+        }
         print(out, profile, stats);
         out.println(stats.statesIdentical() ? "replicas converged: every region executed the same commands and " +
             "holds the same data" : "REPLICAS DIFFER OR DID NOT CONVERGE (converged=" + stats.converged() + ")");
         return stats.codecErrors() == 0 && stats.statesIdentical() ? 0 : 1;
     }
 
+    private static void deleteRecursively(final Path root)
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("geo demo: could not delete " + root + ": " + ex.getMessage());
+        }
+    }
+
     private static void print(final PrintStream out, final WanProfile profile, final DemoStats stats)
     {
         final double seconds = stats.elapsedNs() / 1e9;
         out.printf(Locale.ROOT, "%n%,d commands in %.1f s (%,.0f/s), %,d rejected; fast path %,d, slow path %,d: " +
-            "conflict rate %.1f%%; recoveries %d; %,d messages, %,d KiB on the WAN%n",
+            "conflict rate %.1f%%; recoveries %d; %,d messages, %,d KiB on the WAN; %,d group commits%n",
             stats.completed(), seconds, stats.completed() / seconds, stats.rejected(), stats.fastPath(),
             stats.slowPath(), 100 * stats.conflictRate(), stats.recoveries(), stats.messagesSent(),
-            stats.bytesSent() / 1024);
+            stats.bytesSent() / 1024, stats.syncs());
         out.printf(Locale.ROOT, "%-16s %9s %11s %11s %11s %11s %14s%n", "region", "commands", "commit p50",
             "commit p99", "reply p50", "reply p99", "optimum (fast)");
         for (int r = 0; r < stats.regions().size(); r++)

@@ -402,4 +402,23 @@ public final class EmbeddedCluster
     {
         return profile;
     }
+
+    /** Closes the nodes' stores (those that hold resources). */
+    public void close()
+    {
+        for (final Node node : nodes)
+        {
+            if (node.store instanceof AutoCloseable closeable)
+            {
+                try
+                {
+                    closeable.close();
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException("closing the store of region " + node.id + ": " + ex, ex);
+                }
+            }
+        }
+    }
 }

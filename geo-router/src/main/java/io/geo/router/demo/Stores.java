@@ -3,6 +3,9 @@ package io.geo.router.demo;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
+import io.geo.router.storage.Durability;
+
+import java.nio.file.Path;
 
 /** Store factories for the embedded cluster. */
 public final class Stores
@@ -29,6 +32,12 @@ public final class Stores
                 return machine.digest();
             }
         };
+    }
+
+    /** The write-ahead log in {@code directory}, group-committed with {@code durability}. */
+    public static EmbeddedCluster.Syncable wal(final Path directory, final Durability durability)
+    {
+        return new WalStore(directory, durability);
     }
 
     /** A volatile in-memory store (nothing survives the process). */

@@ -4,6 +4,10 @@ import io.geo.wan.WanProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.geo.router.storage.Durability;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 import java.nio.file.Paths;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,5 +28,26 @@ class EmbeddedClusterTest
         assertTrue(stats.converged(), "replicas converged");
         assertTrue(stats.statesIdentical(), "replica states identical");
         assertTrue(stats.fastPath() + stats.slowPath() > 0);
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRunOnWriteAheadLogsWithFsyncGroupCommit(@TempDir final Path dir) throws Exception
+    {
+        final WanProfile profile = WanProfile.resolve("lan", Paths.get(System.getProperty("geo.config.dir", "config")));
+        final EmbeddedCluster cluster = new EmbeddedCluster(new DemoOptions(2, 30, 20, 3, 11).validate(), profile,
+            region -> Stores.wal(dir.resolve("region-" + region), Durability.SYNC), region -> Stores.keyValue());
+        final DemoStats stats;
+        try
+        {
+            stats = cluster.run(null);
+        }
+        finally
+        {
+            cluster.close();
+        }
+        assertTrue(stats.completed() > 50, "commands completed: " + stats.completed());
+        assertTrue(stats.syncs() > 0, "group commits");
+        assertTrue(stats.statesIdentical(), "replica states identical");
     }
 }
