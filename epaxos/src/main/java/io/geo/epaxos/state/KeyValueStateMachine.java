@@ -135,15 +135,22 @@ public final class KeyValueStateMachine implements StateMachine
         return new TreeMap<>(data);
     }
 
-    /** Order-independent digest of data and dedup table, for comparing replicas cheaply. */
+    /**
+     * Order-independent digest of data and dedup table, for comparing replicas cheaply; the shared definition of
+     * {@link StateDigest}, so it equals the digest of any other implementation holding the same state.
+     */
     public long digest()
     {
-        long h = 1;
+        final StateDigest digest = new StateDigest();
         for (final Map.Entry<Key, byte[]> e : data.entrySet())
         {
-            h = h * 1_000_003 + e.getKey().hashCode() * 31L + Arrays.hashCode(e.getValue());
+            digest.addEntry(e.getKey().bytes(), e.getValue());
         }
-        return h;
+        for (final Map.Entry<Long, Applied> e : dedup.entrySet())
+        {
+            digest.addSession(e.getKey(), e.getValue().requestNumber, e.getValue().results);
+        }
+        return digest.value();
     }
 
     public long appliedCommands()

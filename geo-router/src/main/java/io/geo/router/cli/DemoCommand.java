@@ -61,8 +61,8 @@ final class DemoCommand implements Callable<Integer>
     long seed;
 
     @Option(names = "--durability", paramLabel = "sync|none|memory", defaultValue = "sync",
-        description = "Where replicas persist: a write-ahead log fsync'd every duty cycle (sync), the log without " +
-            "fsync (none), or nothing (memory) (default: ${DEFAULT-VALUE}).")
+        description = "Where replicas persist: a write-ahead log fsync'd every duty cycle and Chronicle Map state " +
+            "(sync), the same without fsync (none), or nothing (memory) (default: ${DEFAULT-VALUE}).")
     String durability;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -127,8 +127,9 @@ final class DemoCommand implements Callable<Integer>
         }
         out.println("replicas persist: " + (walRoot == null ? "nothing (memory)" :
             "write-ahead log" + (durability.equalsIgnoreCase("sync") ? " with fsync group commit" : " without fsync") +
-            " in " + walRoot));
-        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, stores, region -> Stores.keyValue());
+            " and Chronicle Map state in " + walRoot));
+        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, stores, region -> walRoot == null ?
+            Stores.keyValue() : Stores.chronicle(walRoot.resolve("region-" + region).resolve("state")));
         final DemoStats stats;
         try
         {

@@ -403,21 +403,27 @@ public final class EmbeddedCluster
         return profile;
     }
 
-    /** Closes the nodes' stores (those that hold resources). */
+    /** Closes the nodes' stores and state machines (those that hold resources). */
     public void close()
     {
         for (final Node node : nodes)
         {
-            if (node.store instanceof AutoCloseable closeable)
+            closeQuietly(node.store, "store", node.id);
+            closeQuietly(stateMachines.get(node.id), "state machine", node.id);
+        }
+    }
+
+    private static void closeQuietly(final Object resource, final String what, final int region)
+    {
+        if (resource instanceof AutoCloseable closeable)
+        {
+            try
             {
-                try
-                {
-                    closeable.close();
-                }
-                catch (final Exception ex)
-                {
-                    throw new IllegalStateException("closing the store of region " + node.id + ": " + ex, ex);
-                }
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException("closing the " + what + " of region " + region + ": " + ex, ex);
             }
         }
     }

@@ -5,6 +5,11 @@ import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
 import io.geo.router.storage.Durability;
 
+import io.geo.router.state.ChronicleStateMachine;
+import io.geo.router.state.ChronicleStateMachineConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /** Store factories for the embedded cluster. */
@@ -32,6 +37,48 @@ public final class Stores
                 return machine.digest();
             }
         };
+    }
+
+    /**
+     * The Chronicle Map state machine persisted in {@code directory}, sized for a demo (100,000 keys). The caller
+     * closes it through {@link EmbeddedCluster#close()}.
+     */
+    public static EmbeddedCluster.DigestingStateMachine chronicle(final Path directory)
+    {
+        try
+        {
+            return new ChronicleState(new ChronicleStateMachine(new ChronicleStateMachineConfig()
+                .directory(directory)
+                .entries(100_000)
+                .sessions(10_000)
+                .conclude()));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open the state in " + directory + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private record ChronicleState(ChronicleStateMachine machine)
+        implements EmbeddedCluster.DigestingStateMachine, AutoCloseable
+    {
+        @Override
+        public Result[] apply(final long instance, final Command command)
+        {
+            return machine.apply(instance, command);
+        }
+
+        @Override
+        public long digest()
+        {
+            return machine.digest();
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            machine.close();
+        }
     }
 
     /** The write-ahead log in {@code directory}, group-committed with {@code durability}. */

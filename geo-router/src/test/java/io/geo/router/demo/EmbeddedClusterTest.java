@@ -32,11 +32,12 @@ class EmbeddedClusterTest
 
     @Test
     @Timeout(60)
-    void shouldRunOnWriteAheadLogsWithFsyncGroupCommit(@TempDir final Path dir) throws Exception
+    void shouldRunOnWriteAheadLogsAndChronicleStateWithFsyncGroupCommit(@TempDir final Path dir) throws Exception
     {
         final WanProfile profile = WanProfile.resolve("lan", Paths.get(System.getProperty("geo.config.dir", "config")));
         final EmbeddedCluster cluster = new EmbeddedCluster(new DemoOptions(2, 30, 20, 3, 11).validate(), profile,
-            region -> Stores.wal(dir.resolve("region-" + region), Durability.SYNC), region -> Stores.keyValue());
+            region -> Stores.wal(dir.resolve("region-" + region), Durability.SYNC),
+            region -> Stores.chronicle(dir.resolve("region-" + region).resolve("state")));
         final DemoStats stats;
         try
         {
