@@ -1,5 +1,6 @@
 package io.geo.router.cli;
 
+import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.demo.DemoOptions;
 import io.geo.router.demo.DemoStats;
@@ -98,7 +99,7 @@ final class DemoCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "geo demo: %d regions on WAN profile %s (%s), %d clients per region, %d%% conflict, " +
             "%d%% reads, %d s%n", profile.regionCount(), profile.name(), String.join(", ", profile.regions()),
             clients, conflict, reads, seconds);
-        final IntFunction<EmbeddedCluster.Syncable> stores;
+        final IntFunction<SyncableStore> stores;
         final Path walRoot;
         try
         {

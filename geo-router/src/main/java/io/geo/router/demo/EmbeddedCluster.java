@@ -1,24 +1,21 @@
 package io.geo.router.demo;
 
-import io.geo.epaxos.api.ClientResponder;
-import io.geo.epaxos.api.DurableStore;
 import io.geo.epaxos.api.Rejection;
 import io.geo.epaxos.api.StateMachine;
-import io.geo.epaxos.codec.CodecException;
-import io.geo.epaxos.codec.MessageCodec;
-import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
 import io.geo.epaxos.primitives.Result;
-import io.geo.epaxos.replica.EpaxosReplica;
 import io.geo.epaxos.replica.ReplicaConfig;
-import io.geo.wan.RealTimeWan;
+import io.geo.router.host.ReplicaHost;
+import io.geo.router.host.SyncableStore;
+import io.geo.router.transport.EmulatedWan;
 import io.geo.wan.WanProfile;
-import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -26,78 +23,22 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
- * A multi-region cluster in one JVM: one EPaxos replica per region, driven by one duty-cycle thread, messages
- * SBE-encoded and carried by the real-time WAN emulator, a durable store and a state machine per node, and
- * closed-loop clients in every region. Each cycle reads the clock once, delivers due messages, ticks, runs the
- * clients, then group-commits every node's writes (one sync) before releasing that node's messages and client
- * replies, and reports the sync to the replica. Not thread-safe: {@link #run} owns everything.
+ * A multi-region cluster in one JVM: one {@link ReplicaHost} per region (the duty cycle a sidecar runs), connected
+ * by the real-time WAN emulator, each with a durable store and a state machine, and closed-loop clients in every
+ * region. One thread drives everything: each cycle reads the clock once, moves due messages into inboxes, runs every
+ * host's step (which group-commits before releasing messages and replies), and issues client commands. Not
+ * thread-safe: {@link #run} owns everything.
  */
 public final class EmbeddedCluster
 {
-    /** One region's node: the production replica behind the host interfaces. */
-    private final class Node implements ClientResponder
+    /** A state machine whose content can be compared across replicas. */
+    public interface DigestingStateMachine extends StateMachine
     {
-        final int id;
-        final EpaxosReplica replica;
-        final Syncable store;
-        final ArrayList<Object[]> outbox = new ArrayList<>();
-        final ArrayList<Object[]> replies = new ArrayList<>();
-
-        Node(final int id, final ReplicaConfig config, final Syncable store, final StateMachine stateMachine,
-            final long nowNs)
-        {
-            this.id = id;
-            this.store = store;
-            this.replica = new EpaxosReplica(config, (to, message) -> outbox.add(new Object[] {to, message}),
-                store, stateMachine, this, nowNs);
-        }
-
-        @Override
-        public void onCommitted(final long instance, final Command command, final boolean fastPath)
-        {
-            final Client client = clients.get((int)command.clientId() - 1);
-            if (client.outstanding && client.requestNumber == command.requestNumber())
-            {
-                stats.recordCommit(client.region, nowNs - client.invokeNs);
-            }
-        }
-
-        @Override
-        public void onExecuted(final long instance, final Command command, final Result[] results, final boolean fast)
-        {
-            replies.add(new Object[] {command, null});
-        }
-
-        @Override
-        public void onRejected(final Command command, final Rejection reason, final String detail)
-        {
-            replies.add(new Object[] {command, reason});
-        }
-
-        /** Group commit: make this cycle's writes durable, then let the messages and replies they guard leave. */
-        void syncAndRelease()
-        {
-            if (outbox.isEmpty() && replies.isEmpty() && !store.hasUnsynced())
-            {
-                return;
-            }
-            store.sync();
-            stats.syncs++;
-            for (final Object[] out : outbox)
-            {
-                send(id, (Integer)out[0], (Message)out[1]);
-            }
-            outbox.clear();
-            replica.onSynced(nowNs);
-            for (final Object[] reply : replies)
-            {
-                onReply((Command)reply[0], (Rejection)reply[1]);
-            }
-            replies.clear();
-        }
+        /** Order-independent digest of the replicated data. */
+        long digest();
     }
 
-    private static final class Client
+    private final class Client implements ReplicaHost.Listener
     {
         final int process;
         final int region;
@@ -110,32 +51,68 @@ public final class EmbeddedCluster
             this.process = process;
             this.region = region;
         }
+
+        @Override
+        public void onCommitted(final Command command, final boolean fastPath)
+        {
+            if (outstanding && requestNumber == command.requestNumber())
+            {
+                stats.recordCommit(region, nowNs - invokeNs);
+            }
+        }
+
+        @Override
+        public void onExecuted(final Command command, final Result[] results)
+        {
+            if (outstanding && requestNumber == command.requestNumber())
+            {
+                outstanding = false;
+                stats.recordReply(region, nowNs - invokeNs);
+            }
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            if (outstanding && requestNumber == command.requestNumber())
+            {
+                outstanding = false;
+                stats.rejected++;
+            }
+        }
     }
 
-    /** A state machine whose content can be compared across replicas. */
-    public interface DigestingStateMachine extends StateMachine
+    /** Routes a host's outcomes to the client that submitted the command. */
+    private final class ClientRouter implements ReplicaHost.Listener
     {
-        /** Order-independent digest of the replicated data. */
-        long digest();
+        @Override
+        public void onCommitted(final Command command, final boolean fastPath)
+        {
+            clients.get((int)command.clientId() - 1).onCommitted(command, fastPath);
+        }
+
+        @Override
+        public void onExecuted(final Command command, final Result[] results)
+        {
+            clients.get((int)command.clientId() - 1).onExecuted(command, results);
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            clients.get((int)command.clientId() - 1).onRejected(command, reason, detail);
+        }
     }
 
-    /** A store the cluster can group-commit. */
-    public interface Syncable extends DurableStore
-    {
-        /** Makes every write so far durable (fsync or nothing, per the store's durability setting). */
-        void sync();
-
-        boolean hasUnsynced();
-    }
+    private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final DemoOptions options;
     private final WanProfile profile;
-    private final RealTimeWan<byte[]> wan;
-    private final List<Node> nodes = new ArrayList<>();
-    private final List<Client> clients = new ArrayList<>();
+    private final EmulatedWan wan;
+    private final List<ReplicaHost> hosts = new ArrayList<>();
+    private final List<SyncableStore> stores = new ArrayList<>();
     private final List<DigestingStateMachine> stateMachines = new ArrayList<>();
-    private final MessageCodec codec = new MessageCodec();
-    private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES]);
+    private final List<Client> clients = new ArrayList<>();
     private final SplittableRandom random;
     private final DemoStats stats;
     private long nowNs;
@@ -143,16 +120,17 @@ public final class EmbeddedCluster
     public EmbeddedCluster(
         final DemoOptions options,
         final WanProfile profile,
-        final IntFunction<Syncable> storeFactory,
+        final IntFunction<SyncableStore> storeFactory,
         final IntFunction<DigestingStateMachine> stateMachineFactory)
     {
         this.options = options;
         this.profile = profile;
         final int regions = profile.regionCount();
         this.random = new SplittableRandom(options.seed());
-        this.wan = new RealTimeWan<>(profile, options.seed(), 1 << 20);
+        this.wan = new EmulatedWan(profile, options.seed(), 1 << 20);
         this.stats = new DemoStats(profile.regions());
         this.nowNs = System.nanoTime();
+        final ClientRouter router = new ClientRouter();
         for (int r = 0; r < regions; r++)
         {
             final ReplicaConfig config = new ReplicaConfig()
@@ -162,9 +140,11 @@ public final class EmbeddedCluster
                 .fastPathTimeoutNs(TimeUnit.MILLISECONDS.toNanos(fastPathWaitMs(profile, r)))
                 .retransmitTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000))
                 .recoveryTimeoutNs(TimeUnit.MILLISECONDS.toNanos(3000));
+            final SyncableStore store = storeFactory.apply(r);
             final DigestingStateMachine machine = stateMachineFactory.apply(r);
+            stores.add(store);
             stateMachines.add(machine);
-            nodes.add(new Node(r, config, storeFactory.apply(r), machine, nowNs));
+            hosts.add(new ReplicaHost(config, store, machine, wan.transport(r), router, TICK_INTERVAL_NS, nowNs));
         }
         for (int c = 0; c < regions * options.clientsPerRegion(); c++)
         {
@@ -186,42 +166,28 @@ public final class EmbeddedCluster
                 rtts[k++] = profile.rttMs(region, i);
             }
         }
-        java.util.Arrays.sort(rtts);
+        Arrays.sort(rtts);
         return others == 0 ? 1 : (long)(rtts[others - 1] * 1.25) + 10;
     }
 
     /**
-     * Runs the workload for the configured time, then lets outstanding commands finish (bounded), printing a
-     * progress line every second to {@code progress}. Returns the statistics.
+     * Runs the workload for the configured time, lets outstanding commands finish (bounded), waits until every
+     * replica executed the same instances (bounded) and compares their states. Prints a progress line every second
+     * to {@code progress} (null: silent).
      */
-    public DemoStats run(final java.io.PrintStream progress)
+    public DemoStats run(final PrintStream progress)
     {
         final long startNs = System.nanoTime();
         final long endNs = startNs + TimeUnit.SECONDS.toNanos(options.seconds());
         final long drainLimitNs = endNs + TimeUnit.SECONDS.toNanos(10);
-        final long tickIntervalNs = TimeUnit.MILLISECONDS.toNanos(5);
-        long nextTickNs = startNs;
         long nextProgressNs = startNs + TimeUnit.SECONDS.toNanos(1);
-        boolean issuing = true;
         while (true)
         {
             nowNs = System.nanoTime();
-            if (issuing && nowNs >= endNs)
-            {
-                issuing = false;
-            }
+            final boolean issuing = nowNs < endNs;
             if (!issuing && (nowNs >= drainLimitNs || noneOutstanding()))
             {
                 break;
-            }
-            wan.poll(nowNs, (from, to, bytes, dueNs) -> deliver(from, to, bytes));
-            if (nowNs >= nextTickNs)
-            {
-                nextTickNs = nowNs + tickIntervalNs;
-                for (final Node node : nodes)
-                {
-                    node.replica.onTick(nowNs);
-                }
             }
             if (issuing)
             {
@@ -233,34 +199,52 @@ public final class EmbeddedCluster
                     }
                 }
             }
-            for (final Node node : nodes)
-            {
-                node.syncAndRelease();
-            }
-            if (nowNs >= nextProgressNs && progress != null)
+            step();
+            if (progress != null && nowNs >= nextProgressNs)
             {
                 nextProgressNs += TimeUnit.SECONDS.toNanos(1);
                 progress.printf("[%2d s] %,d commands completed, %,.0f/s%n",
                     TimeUnit.NANOSECONDS.toSeconds(nowNs - startNs), stats.completed,
                     stats.completed / Math.max(1e-9, (nowNs - startNs) / 1e9));
             }
-            final long wakeNs = Math.min(wan.nextDeadlineNs(), nextTickNs);
-            final long sleepNs = wakeNs - System.nanoTime();
-            if (sleepNs > 0 && allClientsWaiting())
+            if (!issuing || !anyClientReady())
             {
-                LockSupport.parkNanos(Math.min(sleepNs, TimeUnit.MILLISECONDS.toNanos(1)));
+                idle();
             }
         }
         stats.elapsedNs = System.nanoTime() - startNs;
         settle(TimeUnit.SECONDS.toNanos(15));
-        for (final Node node : nodes)
+        for (final ReplicaHost host : hosts)
         {
-            stats.fastPath += node.replica.counters().fastPathCommits();
-            stats.slowPath += node.replica.counters().slowPathCommits();
-            stats.recoveries += node.replica.counters().recoveriesStarted();
+            stats.fastPath += host.replicaView().counters().fastPathCommits();
+            stats.slowPath += host.replicaView().counters().slowPathCommits();
+            stats.recoveries += host.replicaView().counters().recoveriesStarted();
+            stats.syncs += host.syncs();
         }
-        stats.messagesDropped = wan.droppedByLossCount() + wan.droppedByCutCount() + wan.droppedByOverloadCount();
+        stats.messagesSent = wan.messagesSent();
+        stats.bytesSent = wan.bytesSent();
+        stats.codecErrors = wan.codecErrors();
         return stats;
+    }
+
+    /** One duty cycle of every node: due messages into inboxes, then each host's step (with its group commit). */
+    private void step()
+    {
+        wan.pump(nowNs);
+        for (final ReplicaHost host : hosts)
+        {
+            host.doWork(nowNs);
+        }
+    }
+
+    /** Sleeps until the next message is due, at most 1 ms (clients issue again on the next cycle). */
+    private void idle()
+    {
+        final long sleepNs = Math.min(wan.nextDeadlineNs() - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1));
+        if (sleepNs > 0)
+        {
+            LockSupport.parkNanos(sleepNs);
+        }
     }
 
     /**
@@ -270,24 +254,11 @@ public final class EmbeddedCluster
     private void settle(final long limitNs)
     {
         final long deadlineNs = System.nanoTime() + limitNs;
-        long nextTickNs = 0;
         while (System.nanoTime() < deadlineNs && !converged())
         {
             nowNs = System.nanoTime();
-            wan.poll(nowNs, (from, to, bytes, dueNs) -> deliver(from, to, bytes));
-            if (nowNs >= nextTickNs)
-            {
-                nextTickNs = nowNs + TimeUnit.MILLISECONDS.toNanos(5);
-                for (final Node node : nodes)
-                {
-                    node.replica.onTick(nowNs);
-                }
-            }
-            for (final Node node : nodes)
-            {
-                node.syncAndRelease();
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            step();
+            idle();
         }
         stats.converged = converged();
         final long reference = stateMachines.get(0).digest();
@@ -300,16 +271,28 @@ public final class EmbeddedCluster
 
     private boolean converged()
     {
-        final long[] reference = nodes.get(0).replica.executedPrefix();
-        for (final Node node : nodes)
+        final long[] reference = hosts.get(0).replicaView().executedPrefix();
+        for (final ReplicaHost host : hosts)
         {
-            if (node.replica.uncommittedCount() != 0 ||
-                !java.util.Arrays.equals(reference, node.replica.executedPrefix()))
+            if (host.replicaView().uncommittedCount() != 0 ||
+                !Arrays.equals(reference, host.replicaView().executedPrefix()))
             {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean anyClientReady()
+    {
+        for (final Client client : clients)
+        {
+            if (!client.outstanding)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean noneOutstanding()
@@ -317,18 +300,6 @@ public final class EmbeddedCluster
         for (final Client client : clients)
         {
             if (client.outstanding)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean allClientsWaiting()
-    {
-        for (final Client client : clients)
-        {
-            if (!client.outstanding)
             {
                 return false;
             }
@@ -347,55 +318,7 @@ public final class EmbeddedCluster
                 ("v" + client.process + "-" + requestNumber).getBytes(StandardCharsets.UTF_8)));
         client.outstanding = true;
         client.invokeNs = nowNs;
-        nodes.get(client.region).replica.submit(command, nowNs);
-    }
-
-    private void onReply(final Command command, final Rejection rejection)
-    {
-        final Client client = clients.get((int)command.clientId() - 1);
-        if (!client.outstanding || client.requestNumber != command.requestNumber())
-        {
-            return;
-        }
-        client.outstanding = false;
-        if (rejection == null)
-        {
-            stats.recordReply(client.region, nowNs - client.invokeNs);
-        }
-        else
-        {
-            stats.rejected++;
-        }
-    }
-
-    private void send(final int from, final int to, final Message message)
-    {
-        try
-        {
-            final int length = codec.encode(from, message, encodeBuffer, 0);
-            final byte[] frame = new byte[length];
-            encodeBuffer.getBytes(0, frame);
-            stats.bytesSent += length;
-            stats.messagesSent++;
-            wan.send(from, to, frame);
-        }
-        catch (final CodecException ex)
-        {
-            stats.codecErrors++;
-        }
-    }
-
-    private void deliver(final int from, final int to, final byte[] frame)
-    {
-        try
-        {
-            final MessageCodec.Decoded decoded = codec.decode(new UnsafeBuffer(frame), 0, frame.length);
-            nodes.get(to).replica.onMessage(decoded.fromReplica(), decoded.message(), nowNs);
-        }
-        catch (final CodecException ex)
-        {
-            stats.codecErrors++;
-        }
+        hosts.get(client.region).submit(command, nowNs);
     }
 
     public WanProfile profile()
@@ -406,10 +329,10 @@ public final class EmbeddedCluster
     /** Closes the nodes' stores and state machines (those that hold resources). */
     public void close()
     {
-        for (final Node node : nodes)
+        for (int r = 0; r < hosts.size(); r++)
         {
-            closeQuietly(node.store, "store", node.id);
-            closeQuietly(stateMachines.get(node.id), "state machine", node.id);
+            closeQuietly(stores.get(r), "store", r);
+            closeQuietly(stateMachines.get(r), "state machine", r);
         }
     }
 

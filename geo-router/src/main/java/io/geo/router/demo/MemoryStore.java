@@ -1,5 +1,6 @@
 package io.geo.router.demo;
 
+import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.api.InstanceRecord;
 
 import java.util.ArrayList;
@@ -7,7 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 
 /** A volatile store for demos that do not persist: every write is "durable" at once; sync does nothing. */
-final class MemoryStore implements EmbeddedCluster.Syncable
+final class MemoryStore implements SyncableStore
 {
     private final HashMap<Long, InstanceRecord> records = new HashMap<>();
     private long[] watermarks;

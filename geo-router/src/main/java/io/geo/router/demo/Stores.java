@@ -1,5 +1,6 @@
 package io.geo.router.demo;
 
+import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
@@ -82,13 +83,13 @@ public final class Stores
     }
 
     /** The write-ahead log in {@code directory}, group-committed with {@code durability}. */
-    public static EmbeddedCluster.Syncable wal(final Path directory, final Durability durability)
+    public static SyncableStore wal(final Path directory, final Durability durability)
     {
         return new WalStore(directory, durability);
     }
 
     /** A volatile in-memory store (nothing survives the process). */
-    public static EmbeddedCluster.Syncable memory(final int region)
+    public static SyncableStore memory(final int region)
     {
         return new MemoryStore();
     }

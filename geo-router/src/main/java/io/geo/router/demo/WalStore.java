@@ -1,5 +1,6 @@
 package io.geo.router.demo;
 
+import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.api.InstanceRecord;
 import io.geo.router.storage.Durability;
 import io.geo.router.storage.WalConfig;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The write-ahead log as the embedded cluster's group-committed store. An I/O failure is fatal (unchecked). */
-final class WalStore implements EmbeddedCluster.Syncable, AutoCloseable
+final class WalStore implements SyncableStore, AutoCloseable
 {
     private final WalDurableStore store;
     private boolean unsynced;
