@@ -36,6 +36,26 @@ public final class KeyValueStateMachine implements StateMachine
     }
 
     private final TreeMap<Key, byte[]> data = new TreeMap<>();
+    private final OpSemantics.View view = new OpSemantics.View()
+    {
+        @Override
+        public byte[] get(final Key key)
+        {
+            return data.get(key);
+        }
+
+        @Override
+        public void put(final Key key, final byte[] value)
+        {
+            data.put(key, value);
+        }
+
+        @Override
+        public void remove(final Key key)
+        {
+            data.remove(key);
+        }
+    };
     private final HashMap<Long, Applied> dedup = new HashMap<>();
     private long applied;
     private long duplicates;
@@ -79,48 +99,7 @@ public final class KeyValueStateMachine implements StateMachine
 
     private Result applyOp(final Op op)
     {
-        final Key key = op.key();
-        final byte[] current = data.get(key);
-        switch (op.type())
-        {
-            case GET:
-                return Result.of(current != null, current);
-            case PUT:
-                data.put(key, op.value());
-                return Result.OK;
-            case DELETE:
-                data.remove(key);
-                return Result.OK;
-            case CAS:
-                if (Arrays.equals(current, op.expected()))
-                {
-                    data.put(key, op.value());
-                    return Result.OK;
-                }
-                return Result.of(false, current);
-            case INCR:
-                final long base;
-                if (current == null)
-                {
-                    base = 0;
-                }
-                else
-                {
-                    try
-                    {
-                        base = Long.parseLong(new String(current, StandardCharsets.UTF_8));
-                    }
-                    catch (final NumberFormatException ex)
-                    {
-                        return Result.of(false, current);
-                    }
-                }
-                final byte[] next = Long.toString(base + op.delta()).getBytes(StandardCharsets.UTF_8);
-                data.put(key, next);
-                return Result.of(true, next);
-            default:
-                throw new IllegalStateException("unknown op " + op.type());
-        }
+        return OpSemantics.apply(op, view);
     }
 
     /** The value of a key, or null. */

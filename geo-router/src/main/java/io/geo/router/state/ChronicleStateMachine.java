@@ -8,6 +8,7 @@ import io.geo.epaxos.primitives.Op;
 import io.geo.epaxos.primitives.OpType;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
+import io.geo.epaxos.state.OpSemantics;
 import io.geo.epaxos.state.StateDigest;
 import net.openhft.chronicle.hash.ChronicleHash;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
@@ -133,6 +134,27 @@ public final class ChronicleStateMachine implements StateMachine, AutoCloseable
     private final ChronicleMap<Long, byte[]> sessions;
     private final ChronicleMap<Long, byte[]> pending;
     private final LinkedHashMap<Key, byte[]> overlay = new LinkedHashMap<>();
+    /** The shared op semantics see the maps through the command's overlay of pending writes. */
+    private final OpSemantics.View overlayView = new OpSemantics.View()
+    {
+        @Override
+        public byte[] get(final Key key)
+        {
+            return current(key);
+        }
+
+        @Override
+        public void put(final Key key, final byte[] value)
+        {
+            overlay.put(key, value);
+        }
+
+        @Override
+        public void remove(final Key key)
+        {
+            overlay.put(key, TOMBSTONE);
+        }
+    };
     private final ArrayList<StateRecords.Write> planned = new ArrayList<>();
     private final long dataBytesBudget;
     private final long sessionBytesBudget;
@@ -351,71 +373,9 @@ public final class ChronicleStateMachine implements StateMachine, AutoCloseable
         final Result[] results = new Result[command.opCount()];
         for (int i = 0; i < command.opCount(); i++)
         {
-            final Op op = command.op(i);
-            final Key key = op.key();
-            switch (op.type())
-            {
-                case GET:
-                {
-                    final byte[] current = current(key);
-                    results[i] = Result.of(current != null, current);
-                    break;
-                }
-                case PUT:
-                    overlay.put(key, op.value());
-                    results[i] = Result.OK;
-                    break;
-                case DELETE:
-                    overlay.put(key, TOMBSTONE);
-                    results[i] = Result.OK;
-                    break;
-                case CAS:
-                {
-                    final byte[] current = current(key);
-                    if (Arrays.equals(current, op.expected()))
-                    {
-                        overlay.put(key, op.value());
-                        results[i] = Result.OK;
-                    }
-                    else
-                    {
-                        results[i] = Result.of(false, current);
-                    }
-                    break;
-                }
-                case INCR:
-                    results[i] = increment(key, op.delta());
-                    break;
-                default:
-                    throw new IllegalStateException("unknown op " + op.type());
-            }
+            results[i] = OpSemantics.apply(command.op(i), overlayView);
         }
         return results;
-    }
-
-    /** INCR exactly as the reference: absent counts as 0, a value that is not a decimal long fails unchanged. */
-    private Result increment(final Key key, final long delta)
-    {
-        final byte[] current = current(key);
-        final long base;
-        if (current == null)
-        {
-            base = 0;
-        }
-        else
-        {
-            try
-            {
-                base = Long.parseLong(new String(current, StandardCharsets.UTF_8));
-            }
-            catch (final NumberFormatException ex)
-            {
-                return Result.of(false, current);
-            }
-        }
-        final byte[] next = Long.toString(base + delta).getBytes(StandardCharsets.UTF_8);
-        overlay.put(key, next);
-        return Result.of(true, next);
     }
 
     /** The value of {@code key} as the command being evaluated sees it. */
