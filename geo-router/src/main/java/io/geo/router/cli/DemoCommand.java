@@ -202,12 +202,7 @@ final class DemoCommand implements Callable<Integer>
 
     private Path configDirectory()
     {
-        if (configDir != null)
-        {
-            return configDir;
-        }
-        final String property = System.getProperty("geo.config.dir");
-        return property != null ? Paths.get(property) : Paths.get("config");
+        return ConfigDirectory.resolve(configDir);
     }
 
     @CommandLine.Spec

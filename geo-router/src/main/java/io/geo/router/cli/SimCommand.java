@@ -205,12 +205,7 @@ final class SimCommand implements Callable<Integer>
 
     private Path configDirectory()
     {
-        if (configDir != null)
-        {
-            return configDir;
-        }
-        final String property = System.getProperty("geo.config.dir");
-        return property != null ? Paths.get(property) : Paths.get("config");
+        return ConfigDirectory.resolve(configDir);
     }
 
     private static void printSummary(final PrintStream out, final SimConfig config, final SimRunner.Summary summary)
