@@ -1,0 +1,344 @@
+package io.geo.router.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.geo.epaxos.codec.CodecException;
+import io.geo.epaxos.messages.Message;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.io.File;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@link PeerTransport} over Aeron UDP: one subscription on this node's endpoint, one exclusive publication per peer
+ * (to the peer's endpoint or to its configured send address, such as a WAN relay port). Frames are authenticated
+ * with the cluster secret ({@link FrameCodec}); whatever arrives, {@link #poll} never throws on account of the bytes
+ * and counts every dropped frame by reason.
+ *
+ * <p>By default it launches an embedded media driver sized for a small machine: shared threading (one driver
+ * thread) sleeping 1 ms when idle, the configured term length, in a fresh directory under /dev/shm (or
+ * java.io.tmpdir) that {@link #close()} deletes. With {@link AeronTransportConfig#aeronDirectoryName(String)} it
+ * connects to an external driver instead.
+ *
+ * <p>Single-threaded: {@link #send} and {@link #poll} from one duty-cycle thread.
+ */
+public final class AeronTransport implements PeerTransport
+{
+    private static final String DRIVER_DIR_PREFIX = "geo-";
+
+    private final int selfNode;
+    private final int nodeCount;
+    private final FrameCodec frameCodec;
+    private final MediaDriver driver;
+    private final String aeronDirectoryName;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    /** Indexed by node id; null at selfNode. */
+    private final ExclusivePublication[] publications;
+    private final FragmentAssembler assembler;
+
+    private Handler pollHandler;
+    private int pollDelivered;
+    private boolean closed;
+
+    private long sentCount;
+    private long sentBytes;
+    private long backPressuredCount;
+    private long notConnectedCount;
+    private long sendRejectedCount;
+    private long receivedCount;
+    private long receivedBytes;
+
+    private AeronTransport(final AeronTransportConfig config)
+    {
+        selfNode = config.selfNode();
+        nodeCount = config.endpoints().size();
+        frameCodec = new FrameCodec(config.clusterId(), selfNode, nodeCount, config.secret());
+        publications = new ExclusivePublication[nodeCount];
+        assembler = new FragmentAssembler(this::onFrame);
+
+        MediaDriver launchedDriver = null;
+        Aeron connected = null;
+        Subscription subscribed = null;
+        try
+        {
+            if (null == config.aeronDirectoryName())
+            {
+                launchedDriver = MediaDriver.launch(embeddedDriverContext(config.termLength()));
+                aeronDirectoryName = launchedDriver.aeronDirectoryName();
+            }
+            else
+            {
+                aeronDirectoryName = config.aeronDirectoryName();
+            }
+            connected = Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(aeronDirectoryName)
+                .idleStrategy(new SleepingMillisIdleStrategy(1)));
+            subscribed = connected.addSubscription(
+                "aeron:udp?endpoint=" + config.endpoints().get(selfNode), config.streamId());
+            for (int peer = 0; peer < nodeCount; peer++)
+            {
+                if (peer != selfNode)
+                {
+                    publications[peer] = connected.addExclusivePublication(
+                        "aeron:udp?endpoint=" + config.sendAddress(peer) + "|term-length=" + config.termLength(),
+                        config.streamId());
+                }
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(publications);
+            CloseHelper.quietCloseAll(subscribed, connected, launchedDriver);
+            if (null != launchedDriver)
+            {
+                IoUtil.delete(new File(launchedDriver.aeronDirectoryName()), true);
+            }
+            throw ex;
+        }
+        driver = launchedDriver;
+        aeron = connected;
+        subscription = subscribed;
+    }
+
+    /**
+     * Validates {@code config} and starts the transport (and its embedded driver unless an external one is
+     * configured). Publications connect in the background: until a peer's subscription is up, sends to it fail and
+     * count as not connected.
+     *
+     * @throws IllegalArgumentException if the config is invalid, naming the property.
+     */
+    public static AeronTransport launch(final AeronTransportConfig config)
+    {
+        return new AeronTransport(config.conclude());
+    }
+
+    /**
+     * A driver context for one transport on a small (2-core) machine: no busy spinning, one driver thread,
+     * small terms, a directory of its own that is deleted on start and on shutdown.
+     */
+    static MediaDriver.Context embeddedDriverContext(final int termLength)
+    {
+        return new MediaDriver.Context()
+            .aeronDirectoryName(newDriverDirectoryName())
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+            .publicationTermBufferLength(termLength)
+            .ipcTermBufferLength(AeronTransportConfig.MIN_TERM_LENGTH)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true);
+    }
+
+    /** {@code /dev/shm/geo-<random>} when /dev/shm exists, else the same name under java.io.tmpdir. */
+    static String newDriverDirectoryName()
+    {
+        final File shm = new File("/dev/shm");
+        final File parent = shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
+        final String name = DRIVER_DIR_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+        return new File(parent, name).getAbsolutePath();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns false, counting why, when {@code toNode} is not a peer, the message cannot be encoded (invalid or
+     * larger than a frame may be), the peer is not connected, or the publication is back pressured. Never blocks.
+     */
+    @Override
+    public boolean send(final int toNode, final Message message)
+    {
+        if (closed || toNode < 0 || toNode >= nodeCount || toNode == selfNode)
+        {
+            sendRejectedCount++;
+            return false;
+        }
+        final ExclusivePublication publication = publications[toNode];
+        if (!publication.isConnected())
+        {
+            notConnectedCount++;
+            return false;
+        }
+
+        final int length;
+        try
+        {
+            length = frameCodec.encode(toNode, message);
+        }
+        catch (final CodecException | RuntimeException ex)
+        {
+            sendRejectedCount++;
+            return false;
+        }
+        if (length > publication.maxMessageLength())
+        {
+            sendRejectedCount++;
+            return false;
+        }
+
+        // offer, not tryClaim: the MAC is computed over a byte[] (Mac.update has no allocation-free DirectBuffer
+        // form), and a frame larger than one MTU cannot be claimed anyway; offer copies it once into the term.
+        final long result = publication.offer(frameCodec.encodedBuffer(), 0, length);
+        if (result > 0)
+        {
+            sentCount++;
+            sentBytes += length;
+            return true;
+        }
+        if (Publication.NOT_CONNECTED == result)
+        {
+            notConnectedCount++;
+        }
+        else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            backPressuredCount++;
+        }
+        else
+        {
+            sendRejectedCount++; // CLOSED or MAX_POSITION_EXCEEDED
+        }
+        return false;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code limit} bounds the fragments read, so at most that many messages are delivered. Frames that fail
+     * authentication or decoding are dropped and counted ({@link #dropCount}); an exception thrown by
+     * {@code handler} propagates.
+     */
+    @Override
+    public int poll(final Handler handler, final int limit)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        pollHandler = handler;
+        pollDelivered = 0;
+        try
+        {
+            subscription.poll(assembler, limit);
+        }
+        finally
+        {
+            pollHandler = null;
+        }
+        return pollDelivered;
+    }
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        receivedBytes += length;
+        final Message message = frameCodec.decode(buffer, offset, length);
+        if (null != message)
+        {
+            receivedCount++;
+            pollDelivered++;
+            pollHandler.onMessage(frameCodec.lastSender(), message);
+        }
+    }
+
+    /** True once the publication to {@code peer} has a connected subscriber. */
+    public boolean isConnected(final int peer)
+    {
+        return !closed && peer >= 0 && peer < nodeCount && peer != selfNode && publications[peer].isConnected();
+    }
+
+    public int selfNode()
+    {
+        return selfNode;
+    }
+
+    /** The driver directory in use (the embedded driver's, or the external one). */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /** Messages accepted by a publication. */
+    public long sentCount()
+    {
+        return sentCount;
+    }
+
+    /** Frame bytes (header included) accepted by publications. */
+    public long sentBytes()
+    {
+        return sentBytes;
+    }
+
+    /** Sends refused because the peer's receiver was behind (back pressure or an admin action). */
+    public long backPressuredCount()
+    {
+        return backPressuredCount;
+    }
+
+    /** Sends refused because the peer had no connected subscription (not up yet, gone, or cut off). */
+    public long notConnectedCount()
+    {
+        return notConnectedCount;
+    }
+
+    /** Sends refused for other reasons: not a peer, unencodable or oversized message, publication closed. */
+    public long sendRejectedCount()
+    {
+        return sendRejectedCount;
+    }
+
+    /** Messages delivered to a handler. */
+    public long receivedCount()
+    {
+        return receivedCount;
+    }
+
+    /** Frame bytes read from the subscription, dropped frames included. */
+    public long receivedBytes()
+    {
+        return receivedBytes;
+    }
+
+    public long dropCount(final FrameCodec.DropReason reason)
+    {
+        return frameCodec.dropCount(reason);
+    }
+
+    public long dropCountTotal()
+    {
+        return frameCodec.dropCountTotal();
+    }
+
+    /** Closes publications, subscription, the client and the embedded driver, and deletes its directory. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        CloseHelper.quietCloseAll(publications);
+        CloseHelper.quietCloseAll(subscription, aeron, driver);
+        if (null != driver)
+        {
+            IoUtil.delete(new File(aeronDirectoryName), true);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AeronTransport{node=" + selfNode + ", sent=" + sentCount + ", backPressured=" + backPressuredCount +
+            ", notConnected=" + notConnectedCount + ", rejected=" + sendRejectedCount + ", received=" +
+            receivedCount + ", dropped=" + frameCodec.dropCountTotal() + '}';
+    }
+}
