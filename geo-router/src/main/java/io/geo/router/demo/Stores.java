@@ -1,6 +1,7 @@
 package io.geo.router.demo;
 
 import io.geo.router.host.SyncableStore;
+import io.geo.router.host.WalSyncableStore;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
@@ -85,7 +86,7 @@ public final class Stores
     /** The write-ahead log in {@code directory}, group-committed with {@code durability}. */
     public static SyncableStore wal(final Path directory, final Durability durability)
     {
-        return new WalStore(directory, durability);
+        return new WalSyncableStore(directory, durability);
     }
 
     /** A volatile in-memory store (nothing survives the process). */

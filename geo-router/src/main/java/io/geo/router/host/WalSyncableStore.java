@@ -1,6 +1,5 @@
-package io.geo.router.demo;
+package io.geo.router.host;
 
-import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.api.InstanceRecord;
 import io.geo.router.storage.Durability;
 import io.geo.router.storage.WalConfig;
@@ -12,12 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The write-ahead log as the embedded cluster's group-committed store. An I/O failure is fatal (unchecked). */
-final class WalStore implements SyncableStore, AutoCloseable
+public final class WalSyncableStore implements SyncableStore, AutoCloseable
 {
     private final WalDurableStore store;
     private boolean unsynced;
 
-    WalStore(final Path directory, final Durability durability)
+    public WalSyncableStore(final Path directory, final Durability durability)
     {
         try
         {
