@@ -104,8 +104,12 @@ public final class ReplicaHost implements ClientResponder
         {
             return 0;
         }
-        store.sync();
-        syncs++;
+        if (store.hasUnsynced())
+        {
+            // Messages of a step that wrote nothing (gossip, duplicate replies) guard no write: no sync for them.
+            store.sync();
+            syncs++;
+        }
         for (final Object[] out : outbox)
         {
             if (!transport.send((Integer)out[0], (Message)out[1]))
