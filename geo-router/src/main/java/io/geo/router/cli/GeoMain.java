@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = GeoMain.Version.class,
     description = "Geo-replicated EPaxos key-value middleware.",
-    subcommands = {DemoCommand.class, SidecarCommand.class, SimCommand.class, WanCommand.class,
+    subcommands = {DemoCommand.class, ClusterCommand.class, SidecarCommand.class, SimCommand.class, WanCommand.class,
         CommandLine.HelpCommand.class})
 public final class GeoMain implements Runnable
 {

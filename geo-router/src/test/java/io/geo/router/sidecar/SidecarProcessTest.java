@@ -7,12 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +24,7 @@ class SidecarProcessTest
     @Timeout(120)
     void shouldConnectThreeSidecarProcessesAndStopThemCleanlyOnSigterm(@TempDir final Path dir) throws Exception
     {
-        final Path config = writeConfig(dir);
+        final Path config = TestClusters.writeDirectConfig(dir, "sidecar-test");
         final List<Process> processes = new ArrayList<>();
         final List<List<String>> outputs = new ArrayList<>();
         final List<CountDownLatch> connected = new ArrayList<>();
@@ -113,7 +109,7 @@ class SidecarProcessTest
                 command.add(flag);
             }
         }
-        command.add("-Dgeo.config.dir=" + configDir());
+        command.add("-Dgeo.config.dir=" + TestClusters.configDir());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("io.geo.router.cli.GeoMain");
@@ -125,39 +121,5 @@ class SidecarProcessTest
         command.add("--status-seconds");
         command.add("0");
         return command;
-    }
-
-    private static Path configDir()
-    {
-        return Paths.get(System.getProperty("geo.config.dir", "config")).toAbsolutePath();
-    }
-
-    private static Path writeConfig(final Path dir) throws IOException
-    {
-        final StringBuilder text = new StringBuilder()
-            .append("cluster sidecar-test\n")
-            .append("cluster-id 77\n")
-            .append("secret 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
-            .append("wan ").append(configDir().resolve("wan").resolve("lan.wan")).append('\n')
-            .append("term-length 64k\n");
-        final String[] regions = {"us-east-1", "eu-west-1", "ap-northeast-1"};
-        for (int node = 0; node < 3; node++)
-        {
-            text.append("node ").append(node).append(" region ").append(regions[node])
-                .append(" endpoint 127.0.0.1:").append(freeUdpPort())
-                .append(" client 127.0.0.1:").append(freeUdpPort())
-                .append(" data ").append(dir.resolve("node-" + node)).append('\n');
-        }
-        final Path file = dir.resolve("test.cluster");
-        Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private static int freeUdpPort() throws IOException
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }
