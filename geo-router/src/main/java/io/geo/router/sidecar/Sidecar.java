@@ -98,6 +98,14 @@ public final class Sidecar implements AutoCloseable
      */
     public void run(final BooleanSupplier stop, final long statusIntervalNs, final PrintStream out)
     {
+        run(stop, statusIntervalNs, out, null);
+    }
+
+    /** As {@link #run(BooleanSupplier, long, PrintStream)}, publishing metrics to {@code metrics} every second. */
+    public void run(
+        final BooleanSupplier stop, final long statusIntervalNs, final PrintStream out, final MetricsServer metrics)
+    {
+        long nextMetricsNs = System.nanoTime();
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(1));
         long nextStatusNs = statusIntervalNs > 0 ? System.nanoTime() + statusIntervalNs : Long.MAX_VALUE;
@@ -112,6 +120,11 @@ public final class Sidecar implements AutoCloseable
                 connectedPeers = connected;
                 out.println("node " + node.id() + ": connected to " + connected + " of " + (config.nodeCount() - 1) +
                     " peers");
+            }
+            if (metrics != null && nowNs >= nextMetricsNs)
+            {
+                nextMetricsNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+                metrics.publish(metricsText());
             }
             if (nowNs >= nextStatusNs && out != null)
             {
@@ -132,6 +145,53 @@ public final class Sidecar implements AutoCloseable
             }
         }
         return connected;
+    }
+
+    /** Counters and gauges in the Prometheus text format (rendered on the duty-cycle thread). */
+    public String metricsText()
+    {
+        final var counters = host.replicaView().counters();
+        final String labels = "{node=\"" + node.id() + "\",region=\"" + node.regionName() + "\"}";
+        final StringBuilder sb = new StringBuilder(2048);
+        metric(sb, "geo_commands_proposed_total", "counter", "Client commands this node led.", labels,
+            counters.proposed());
+        metric(sb, "geo_fast_path_commits_total", "counter", "Commands led here committed on the fast path.", labels,
+            counters.fastPathCommits());
+        metric(sb, "geo_slow_path_commits_total", "counter", "Commands led here that needed the Accept round.",
+            labels, counters.slowPathCommits());
+        metric(sb, "geo_instances_committed_total", "counter", "Instances committed at this node.", labels,
+            counters.committed());
+        metric(sb, "geo_instances_executed_total", "counter", "Instances executed at this node.", labels,
+            counters.executed());
+        metric(sb, "geo_recoveries_total", "counter", "Recoveries (explicit prepare) started here.", labels,
+            counters.recoveriesStarted());
+        metric(sb, "geo_retransmits_total", "counter", "Protocol retransmissions.", labels, counters.retransmits());
+        metric(sb, "geo_commands_rejected_total", "counter", "Client commands rejected (invalid or overloaded).",
+            labels, counters.rejectedInvalid() + counters.rejectedOverload());
+        metric(sb, "geo_group_commits_total", "counter", "Write-ahead log syncs (group commits).", labels,
+            host.syncs());
+        metric(sb, "geo_messages_sent_total", "counter", "Replication messages sent.", labels,
+            transport.sentCount());
+        metric(sb, "geo_messages_received_total", "counter", "Replication messages received and authenticated.",
+            labels, transport.receivedCount());
+        metric(sb, "geo_frames_dropped_total", "counter", "Inbound frames dropped (bad MAC, malformed, foreign).",
+            labels, transport.dropCountTotal());
+        metric(sb, "geo_send_back_pressured_total", "counter", "Sends refused by back pressure.", labels,
+            transport.backPressuredCount());
+        metric(sb, "geo_live_instances", "gauge", "Instances held in memory.", labels,
+            host.replicaView().liveInstances());
+        metric(sb, "geo_peers_connected", "gauge", "Peers this node's publications reach.", labels,
+            connectedPeers());
+        return sb.toString();
+    }
+
+    private static void metric(
+        final StringBuilder sb, final String name, final String type, final String help, final String labels,
+        final long value)
+    {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+            .append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     /** One line of counters. */

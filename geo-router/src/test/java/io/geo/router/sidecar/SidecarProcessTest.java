@@ -7,7 +7,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Three sidecar processes on loopback: they connect over Aeron, exchange messages and stop cleanly on SIGTERM. */
+/**
+ * Three sidecar processes on loopback: they connect over Aeron, exchange messages, serve metrics and stop cleanly on
+ * SIGTERM.
+ */
 class SidecarProcessTest
 {
     @Test
@@ -33,7 +41,13 @@ class SidecarProcessTest
         {
             for (int node = 0; node < 3; node++)
             {
-                final Process process = new ProcessBuilder(command(config, node)).redirectErrorStream(true).start();
+                final List<String> command = command(config, node);
+                if (node == 0)
+                {
+                    command.add("--metrics");
+                    command.add("127.0.0.1:0");
+                }
+                final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
                 processes.add(process);
                 final List<String> lines = Collections.synchronizedList(new ArrayList<>());
                 outputs.add(lines);
@@ -49,7 +63,21 @@ class SidecarProcessTest
                 assertTrue(connected.get(node).await(60, TimeUnit.SECONDS),
                     "node " + node + " connected to both peers; output: " + outputs.get(node));
             }
-            Thread.sleep(500); // let gossip flow
+            Thread.sleep(1500); // let gossip flow and a metrics snapshot be published
+            final String metricsUrl = outputs.get(0).stream()
+                .filter(line -> line.startsWith("metrics at "))
+                .map(line -> line.substring("metrics at ".length()))
+                .findFirst().orElseThrow(() -> new AssertionError("node 0 prints its metrics address"));
+            final HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(metricsUrl)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() == 200, "metrics status " + response.statusCode());
+            assertTrue(response.body().contains("# TYPE geo_messages_received_total counter"), response.body());
+            assertTrue(response.body().matches(
+                "(?s).*geo_messages_received_total\\{node=\"0\",region=\"us-east-1\"\\} [1-9][0-9]*\n.*"),
+                response.body());
+            assertTrue(response.body().contains("geo_peers_connected{node=\"0\",region=\"us-east-1\"} 2"),
+                response.body());
             for (final Process process : processes)
             {
                 // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe.
