@@ -204,7 +204,4 @@ final class DemoCommand implements Callable<Integer>
     {
         return ConfigDirectory.resolve(configDir);
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 }

@@ -107,7 +107,6 @@ public final class EmbeddedCluster
     private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final DemoOptions options;
-    private final WanProfile profile;
     private final EmulatedWan wan;
     private final List<ReplicaHost> hosts = new ArrayList<>();
     private final List<SyncableStore> stores = new ArrayList<>();
@@ -124,7 +123,6 @@ public final class EmbeddedCluster
         final IntFunction<DigestingStateMachine> stateMachineFactory)
     {
         this.options = options;
-        this.profile = profile;
         final int regions = profile.regionCount();
         this.random = new SplittableRandom(options.seed());
         this.wan = new EmulatedWan(profile, options.seed(), 1 << 20);
@@ -319,11 +317,6 @@ public final class EmbeddedCluster
         client.outstanding = true;
         client.invokeNs = nowNs;
         hosts.get(client.region).submit(command, nowNs);
-    }
-
-    public WanProfile profile()
-    {
-        return profile;
     }
 
     /** Closes the nodes' stores and state machines (those that hold resources). */
