@@ -7,7 +7,7 @@ public enum OpType
     GET(false),
     /** Set a key to a value. */
     PUT(true),
-    /** Remove a key; succeeds whether or not it existed. */
+    /** Remove a key; ok when the key existed (the key is absent afterwards either way). */
     DELETE(true),
     /** Set a key to a new value if its current value equals the expected one (expected null = absent). */
     CAS(true),

@@ -29,7 +29,8 @@ public final class OpSemantics
     }
 
     /**
-     * Applies {@code op} to {@code view}. GET returns the value (ok when present). PUT and DELETE always succeed.
+     * Applies {@code op} to {@code view}. GET returns the value (ok when present). PUT always succeeds; DELETE always removes the key and is ok when
+     * the key existed.
      * CAS swaps when the current value equals the expected one (null expected = absent) and otherwise returns the
      * current value, not ok. INCR treats absent as 0 and needs a decimal long; a non-numeric value or an overflow
      * fails with no effect and returns the current value.
@@ -48,8 +49,11 @@ public final class OpSemantics
                 view.put(key, op.value());
                 return Result.OK;
             case DELETE:
+            {
+                final boolean existed = view.get(key) != null;
                 view.remove(key);
-                return Result.OK;
+                return existed ? Result.OK : Result.NOT_FOUND;
+            }
             case CAS:
             {
                 final byte[] current = view.get(key);

@@ -49,6 +49,8 @@ public final class ClusterConfig
 
     /** Default seed; node i's replica gets {@code seed + i}. */
     public static final long DEFAULT_SEED = 1;
+    /** Default limit on client connections per node. */
+    public static final int DEFAULT_MAX_CLIENTS = 1024;
 
     /** Shortest secret accepted: 16 bytes (32 hex digits). */
     public static final int MIN_SECRET_BYTES = 16;
@@ -94,6 +96,9 @@ public final class ClusterConfig
     private final int maxInFlightCommands;
     private final int maxLiveInstances;
     private final long seed;
+    private final List<Keyspace> keyspaces;
+    private final int maxClients;
+    private final byte[] clientPassword;
 
     /** Takes ownership of the arrays; the parser guarantees they are complete and valid. */
     ClusterConfig(
@@ -113,7 +118,10 @@ public final class ClusterConfig
         final long recoveryTimeoutMs,
         final int maxInFlightCommands,
         final int maxLiveInstances,
-        final long seed)
+        final long seed,
+        final List<Keyspace> keyspaces,
+        final int maxClients,
+        final byte[] clientPassword)
     {
         this.source = source;
         this.name = name;
@@ -132,6 +140,9 @@ public final class ClusterConfig
         this.maxInFlightCommands = maxInFlightCommands;
         this.maxLiveInstances = maxLiveInstances;
         this.seed = seed;
+        this.keyspaces = List.copyOf(keyspaces);
+        this.maxClients = maxClients;
+        this.clientPassword = clientPassword;
     }
 
     /**
@@ -331,6 +342,24 @@ public final class ClusterConfig
     }
 
     /** The cluster's seed; node i's replica gets {@code seed + i}. */
+    /** The keyspaces commands may address, in declaration order ({@code kv} alone when none is declared). */
+    public List<Keyspace> keyspaces()
+    {
+        return keyspaces;
+    }
+
+    /** Most client connections a node accepts at once. */
+    public int maxClients()
+    {
+        return maxClients;
+    }
+
+    /** The password clients must present, or empty when clients are not authenticated. */
+    public Optional<byte[]> clientPassword()
+    {
+        return Optional.ofNullable(clientPassword).map(byte[]::clone);
+    }
+
     public long seed()
     {
         return seed;

@@ -68,7 +68,13 @@ final class ClusterConfigParser
         SYNTAX_BY_KEY.put("max-in-flight", "max-in-flight <integer>");
         SYNTAX_BY_KEY.put("max-live-instances", "max-live-instances <integer>");
         SYNTAX_BY_KEY.put("seed", "seed <integer>");
+        SYNTAX_BY_KEY.put("max-clients", "max-clients <integer>");
+        SYNTAX_BY_KEY.put("client-password-file", "client-password-file <path>");
     }
+
+    private static final String KEYSPACE_SYNTAX = "keyspace <name> global";
+    static final int MAX_KEYSPACES = 256;
+    static final int MAX_CLIENTS_LIMIT = 65_536;
 
     /** {@link ReplicaConfig}'s setting names (in its error messages) to the keys of this format. */
     private static final Map<String, String> KEY_BY_REPLICA_SETTING = Map.of(
@@ -107,6 +113,10 @@ final class ClusterConfigParser
     private int maxInFlightCommands = new ReplicaConfig().maxInFlightCommands();
     private int maxLiveInstances = new ReplicaConfig().maxLiveInstances();
     private long seed = ClusterConfig.DEFAULT_SEED;
+    private int maxClients = ClusterConfig.DEFAULT_MAX_CLIENTS;
+    private byte[] clientPassword;
+    private final LinkedHashMap<String, Keyspace> keyspaces = new LinkedHashMap<>();
+    private final HashMap<String, Integer> lineByKeyspace = new HashMap<>();
 
     private final ArrayList<NodeLine> nodeLines = new ArrayList<>();
     private final HashMap<Integer, NodeLine> nodeLineById = new HashMap<>();
@@ -164,12 +174,17 @@ final class ClusterConfigParser
             parseNode(tokens, lineNumber);
             return;
         }
+        if ("keyspace".equals(key))
+        {
+            parseKeyspace(tokens, lineNumber);
+            return;
+        }
 
         final String syntax = SYNTAX_BY_KEY.get(key);
         if (null == syntax)
         {
             throw error(lineNumber, "unknown key " + quote(key) + " in line " + quote(content) + ": expected one of " +
-                String.join(", ", SYNTAX_BY_KEY.keySet()) + " or node");
+                String.join(", ", SYNTAX_BY_KEY.keySet()) + ", keyspace or node");
         }
         if (tokens.length != 2)
         {
@@ -217,7 +232,71 @@ final class ClusterConfigParser
             case "max-live-instances" ->
                 maxLiveInstances = (int)parseLong(key, value, Integer.MIN_VALUE, Integer.MAX_VALUE, lineNumber);
             case "seed" -> seed = parseLong(key, value, Long.MIN_VALUE, Long.MAX_VALUE, lineNumber);
+            case "max-clients" -> maxClients = (int)parseLong(key, value, 1, MAX_CLIENTS_LIMIT, lineNumber);
+            case "client-password-file" -> clientPassword = readClientPassword(value, lineNumber);
             default -> throw new IllegalStateException("no parser for key " + key);
+        }
+    }
+
+    private void parseKeyspace(final String[] tokens, final int lineNumber) throws ClusterConfigException
+    {
+        if (tokens.length < 3)
+        {
+            throw error(lineNumber, "malformed keyspace line " + quote(String.join(" ", tokens)) + ": expected '" +
+                KEYSPACE_SYNTAX + "'");
+        }
+        final String keyspaceName = tokens[1];
+        if (!Keyspace.NAME.matcher(keyspaceName).matches())
+        {
+            throw error(lineNumber, "keyspace name " + quote(keyspaceName) + " is not valid: expected a lower-case " +
+                "identifier of 1 to 64 characters (letters a-z, digits, '_'; not starting with a digit)");
+        }
+        final Integer earlier = lineByKeyspace.get(keyspaceName);
+        if (null != earlier)
+        {
+            throw error(lineNumber, "keyspace " + quote(keyspaceName) + " declared twice (first on line " + earlier +
+                ")");
+        }
+        if ("regional".equals(tokens[2]))
+        {
+            throw error(lineNumber, "keyspace " + quote(keyspaceName) + ": scope 'regional' needs region groups " +
+                "(several nodes per region ordering the keyspace in their region log), which this version does " +
+                "not support yet; declare it 'global'");
+        }
+        if (!"global".equals(tokens[2]) || tokens.length != 3)
+        {
+            throw error(lineNumber, "malformed keyspace line " + quote(String.join(" ", tokens)) + ": expected '" +
+                KEYSPACE_SYNTAX + "'");
+        }
+        if (keyspaces.size() >= MAX_KEYSPACES)
+        {
+            throw error(lineNumber, "more than " + MAX_KEYSPACES + " keyspaces");
+        }
+        keyspaces.put(keyspaceName, new Keyspace(keyspaceName, Keyspace.Scope.GLOBAL));
+        lineByKeyspace.put(keyspaceName, lineNumber);
+    }
+
+    private byte[] readClientPassword(final String value, final int lineNumber) throws ClusterConfigException
+    {
+        final Path file = folder.resolve(value);
+        try
+        {
+            if (Files.size(file) > MAX_SECRET_FILE_BYTES)
+            {
+                throw error(lineNumber, "client password file " + quote(value) + " is larger than " +
+                    MAX_SECRET_FILE_BYTES + " bytes");
+            }
+            final String password = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (password.isEmpty())
+            {
+                throw error(lineNumber, "client password file " + quote(value) + " is empty");
+            }
+            return password.getBytes(StandardCharsets.UTF_8);
+        }
+        catch (final IOException | java.io.UncheckedIOException ex)
+        {
+            throw error(lineNumber, "cannot read client password file " + quote(value) + " (" + file + "): " +
+                ex.getMessage());
         }
     }
 
@@ -422,7 +501,11 @@ final class ClusterConfigParser
             recoveryMs,
             maxInFlightCommands,
             maxLiveInstances,
-            seed);
+            seed,
+            keyspaces.isEmpty() ? List.of(new Keyspace(Keyspace.DEFAULT_NAME, Keyspace.Scope.GLOBAL)) :
+                List.copyOf(keyspaces.values()),
+            maxClients,
+            clientPassword);
         for (int node = 0; node < n; node++)
         {
             concludeReplicaConfig(config, node);

@@ -1,8 +1,8 @@
 package io.geo.router.sidecar;
 
-import io.geo.epaxos.api.Rejection;
-import io.geo.epaxos.primitives.Command;
-import io.geo.epaxos.primitives.Result;
+import io.geo.client.WireMessage;
+import io.geo.router.client.ClientEndpoint;
+import io.geo.router.client.ClientRouter;
 import io.geo.router.config.ClusterConfig;
 import io.geo.router.config.ClusterNode;
 import io.geo.router.host.ReplicaHost;
@@ -26,12 +26,14 @@ import java.util.function.BooleanSupplier;
 /**
  * One node of a cluster as a process: the replica's duty cycle ({@link ReplicaHost}) over Aeron to the other nodes,
  * a write-ahead log with group commit and the Chronicle Map state in the node's data folder. The duty cycle runs on
- * the thread that calls {@link #run}; idle cycles back off to sleeping, never spin. The client endpoint (commands
- * from applications) comes with the JDBC issue; until then a sidecar replicates, gossips and recovers.
+ * the thread that calls {@link #run}; idle cycles back off to sleeping, never spin. Applications reach the node
+ * through its client endpoint (TCP, the JDBC driver's protocol), polled by the same duty cycle: requests become
+ * commands this node leads, answered after they execute here.
  */
 public final class Sidecar implements AutoCloseable
 {
     private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long EXPIRE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final ClusterConfig config;
     private final ClusterNode node;
@@ -39,6 +41,11 @@ public final class Sidecar implements AutoCloseable
     private final ChronicleStateMachine stateMachine;
     private final AeronTransport transport;
     private final ReplicaHost host;
+    private final ClientRouter router;
+    private final ClientEndpoint clients;
+    private final ClientLatency latency = new ClientLatency();
+    private long nextExpireNs;
+    private volatile int connectedPeersSeen;
 
     private Sidecar(final ClusterConfig config, final int nodeId) throws IOException
     {
@@ -47,6 +54,17 @@ public final class Sidecar implements AutoCloseable
         WalSyncableStore openedStore = null;
         ChronicleStateMachine openedState = null;
         AeronTransport openedTransport = null;
+        ClientEndpoint openedClients = null;
+        final List<WireMessage.NodeAddress> clientAddresses = new ArrayList<>();
+        for (final ClusterNode peer : config.nodes())
+        {
+            clientAddresses.add(new WireMessage.NodeAddress(peer.id(), peer.regionName(),
+                peer.client().getHostString(), peer.client().getPort()));
+        }
+        final ChronicleStateMachine[] stateHolder = new ChronicleStateMachine[1];
+        this.router = new ClientRouter(nodeId, node.regionName(), config.name(), config.keyspaces(), clientAddresses,
+            config.replicaConfig(nodeId), config.clientPassword().orElse(null), key -> stateHolder[0].get(key),
+            latency);
         try
         {
             openedStore = new WalSyncableStore(node.dataDir().resolve("wal"), config.durability());
@@ -73,17 +91,21 @@ public final class Sidecar implements AutoCloseable
                 .termLength(config.termLengthBytes())
                 .secret(config.secret())
                 .conclude());
+            stateHolder[0] = openedState;
+            openedClients = ClientEndpoint.bind(node.client(), config.maxClients(), router);
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeAll(openedTransport, openedState, openedStore);
+            closeAll(openedClients, openedTransport, openedState, openedStore);
             throw ex;
         }
+        this.clients = openedClients;
         this.store = openedStore;
         this.stateMachine = openedState;
         this.transport = openedTransport;
         this.host = new ReplicaHost(config.replicaConfig(nodeId), store, stateMachine, transport,
-            new NoClients(), TICK_INTERVAL_NS, System.nanoTime());
+            router, TICK_INTERVAL_NS, System.nanoTime());
+        router.host(host);
     }
 
     /** Opens the node's storage and transport; nothing stays open if this throws. */
@@ -113,8 +135,9 @@ public final class Sidecar implements AutoCloseable
         while (!stop.getAsBoolean())
         {
             final long nowNs = System.nanoTime();
-            idle.idle(host.doWork(nowNs));
+            idle.idle(doWork(nowNs));
             final int connected = connectedPeers();
+            connectedPeersSeen = connected;
             if (connected != connectedPeers && out != null)
             {
                 connectedPeers = connected;
@@ -132,6 +155,32 @@ public final class Sidecar implements AutoCloseable
                 out.println(status());
             }
         }
+    }
+
+    /** One duty-cycle step: client frames (which may submit commands), then the replica's step and group commit. */
+    int doWork(final long nowNs)
+    {
+        router.now(nowNs);
+        int work = clients.poll();
+        work += host.doWork(nowNs);
+        if (nowNs >= nextExpireNs)
+        {
+            nextExpireNs = nowNs + EXPIRE_INTERVAL_NS;
+            router.expire(nowNs);
+        }
+        return work;
+    }
+
+    /** Peers this node's publications reached at the last duty-cycle step; safe from any thread. */
+    public int connectedPeerCount()
+    {
+        return connectedPeersSeen;
+    }
+
+    /** The port of the client endpoint (the configured one, or the one the OS chose for port 0). */
+    public int clientPort()
+    {
+        return clients.port();
     }
 
     private int connectedPeers()
@@ -178,6 +227,29 @@ public final class Sidecar implements AutoCloseable
             labels, transport.dropCountTotal());
         metric(sb, "geo_send_back_pressured_total", "counter", "Sends refused by back pressure.", labels,
             transport.backPressuredCount());
+        metric(sb, "geo_client_requests_total", "counter", "Client requests received.", labels,
+            router.requestCount());
+        metric(sb, "geo_client_stale_reads_total", "counter", "Stale reads answered from local state.", labels,
+            router.staleReadCount());
+        metric(sb, "geo_client_timeouts_total", "counter", "Client requests answered TIMEOUT at their deadline.",
+            labels, router.timeoutCount());
+        metric(sb, "geo_client_rejected_total", "counter", "Client requests refused (invalid, unknown keyspace, " +
+            "overloaded, aborted).", labels, router.rejectedCount());
+        metric(sb, "geo_client_auth_failures_total", "counter", "Client connections with a refused password.", labels,
+            router.authFailureCount());
+        metric(sb, "geo_client_connections_total", "counter", "Client connections accepted.", labels,
+            clients.acceptedCount());
+        metric(sb, "geo_client_protocol_errors_total", "counter", "Client connections closed for a bad frame.",
+            labels, clients.malformedCount());
+        metric(sb, "geo_clients_connected", "gauge", "Client connections open.", labels, clients.clientCount());
+        metric(sb, "geo_client_requests_waiting", "gauge", "Client requests waiting for their command.", labels,
+            router.pendingCount());
+        ClientLatency.summary(sb, "geo_commit_latency_seconds", "Client request arrival to commit, commands led " +
+            "here.", labels, latency.commit);
+        ClientLatency.summary(sb, "geo_write_latency_seconds", "Client write arrival to answer.", labels,
+            latency.write);
+        ClientLatency.summary(sb, "geo_read_latency_seconds", "Linearizable read arrival to answer.", labels,
+            latency.read);
         metric(sb, "geo_live_instances", "gauge", "Instances held in memory.", labels,
             host.replicaView().liveInstances());
         metric(sb, "geo_peers_connected", "gauge", "Peers this node's publications reach.", labels,
@@ -202,7 +274,8 @@ public final class Sidecar implements AutoCloseable
             ", received " + transport.receivedCount() + ", dropped " + transport.dropCountTotal() +
             ", group commits " + host.syncs() + ", committed " + counters.committed() + ", executed " +
             counters.executed() + ", recoveries " + counters.recoveriesStarted() + ", live instances " +
-            host.replicaView().liveInstances();
+            host.replicaView().liveInstances() + ", clients " + clients.clientCount() + ", commit latency " +
+            ClientLatency.describe(latency.commit);
     }
 
     public ReplicaHost host()
@@ -214,7 +287,7 @@ public final class Sidecar implements AutoCloseable
     @Override
     public void close()
     {
-        closeAll(transport, stateMachine, store);
+        closeAll(clients, transport, stateMachine, store);
     }
 
     private static void closeAll(final AutoCloseable... resources)
@@ -241,25 +314,6 @@ public final class Sidecar implements AutoCloseable
         if (failure != null)
         {
             throw failure;
-        }
-    }
-
-    /** Until the client endpoint exists, no command is submitted here; outcomes of recovered instances are ignored. */
-    private static final class NoClients implements ReplicaHost.Listener
-    {
-        @Override
-        public void onCommitted(final Command command, final boolean fastPath)
-        {
-        }
-
-        @Override
-        public void onExecuted(final Command command, final Result[] results)
-        {
-        }
-
-        @Override
-        public void onRejected(final Command command, final Rejection reason, final String detail)
-        {
         }
     }
 }

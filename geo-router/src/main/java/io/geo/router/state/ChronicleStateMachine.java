@@ -65,10 +65,10 @@ import java.util.TreeMap;
  *   (it had not recorded the execution) and gets the recorded results from the dedup table. The pending record
  *   is always inserted into an empty map, never overwritten in place, and carries its own CRC32C, so a torn
  *   insert is either invisible or rejected (and then nothing else of the command was written).</li>
- *   <li><b>Direct</b> (one PUT or one DELETE, or a command that writes no data, such as a failed CAS): the data
- *   write, then the dedup record. A crash between them is repaired by the replica's re-application: PUT and
- *   DELETE give the same result and state when applied again, and a command that wrote no data is simply
- *   evaluated again on the same state.</li>
+ *   <li><b>Direct</b> (one PUT, or a command that writes no data, such as a failed CAS): the data write, then the
+ *   dedup record. A crash between them is repaired by the replica's re-application: a PUT gives the same result
+ *   and state when applied again, and a command that wrote no data is simply evaluated again on the same state.
+ *   (A DELETE is not direct: its result says whether the key existed, which its own write changes.)</li>
  * </ul>
  * A command without a session (client id 0) writes no dedup record; it is applied atomically the same way, but
  * the replica's re-application after a crash applies it again (a non-idempotent INCR or CAS then takes effect
@@ -426,8 +426,9 @@ public final class ChronicleStateMachine implements StateMachine, AutoCloseable
                 " bytes, the budget of entries * (averageKeyBytes + averageValueBytes) is " + dataBytesBudget +
                 "; create a new directory with larger sizing");
         }
-        final boolean direct = planned.isEmpty() ||
-            (command.opCount() == 1 && (command.op(0).type() == OpType.PUT || command.op(0).type() == OpType.DELETE));
+        // Only a lone PUT gives the same result when re-applied over its own write; a DELETE's result says whether
+        // the key existed, which its own write changes, so it goes through the redo record like a batch.
+        final boolean direct = planned.isEmpty() || (command.opCount() == 1 && command.op(0).type() == OpType.PUT);
         try
         {
             if (direct)

@@ -160,6 +160,34 @@ class ClusterConfigTest
     }
 
     @Test
+    void shouldDeclareKeyspacesAndClientSettings() throws Exception
+    {
+        final Path passwordFile = tempDir.resolve("clients.password");
+        java.nio.file.Files.writeString(passwordFile, "  open sesame \n");
+        final Path file = write(tempDir.resolve("x.cluster"), append(
+            "keyspace accounts global",
+            "keyspace kv global",
+            "max-clients 10",
+            "client-password-file clients.password"));
+        final ClusterConfig config = ClusterConfig.load(file, configDir());
+
+        assertEquals(java.util.List.of(new Keyspace("accounts", Keyspace.Scope.GLOBAL),
+            new Keyspace("kv", Keyspace.Scope.GLOBAL)), config.keyspaces());
+        assertEquals(10, config.maxClients());
+        assertEquals("open sesame", new String(config.clientPassword().orElseThrow()));
+        assertEquals("accounts/k", new String(config.keyspaces().get(0).replicatedKey("k".getBytes())));
+    }
+
+    @Test
+    void shouldHaveOneGlobalKeyspaceNamedKvAndNoClientPasswordByDefault() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), append()), configDir());
+        assertEquals(java.util.List.of(new Keyspace("kv", Keyspace.Scope.GLOBAL)), config.keyspaces());
+        assertEquals(ClusterConfig.DEFAULT_MAX_CLIENTS, config.maxClients());
+        assertTrue(config.clientPassword().isEmpty());
+    }
+
+    @Test
     void shouldUseExplicitTimeoutsLimitsAndSettings() throws Exception
     {
         final Path file = write(tempDir.resolve("x.cluster"), append(
