@@ -67,7 +67,10 @@ final class DriverConfig
         ATTEMPT_TIMEOUT("attemptTimeout", "5000",
             "Milliseconds to wait for one node before retrying the same request on another node."),
         CROSS_REGION_FAILOVER("crossRegionFailover", "false",
-            "When the listed nodes fail, also try nodes of other regions (learned from the cluster).");
+            "When the listed nodes fail, also try nodes of other regions (learned from the cluster)."),
+        DISCOVER_NODES("discoverNodes", "true",
+            "Fail over to node addresses the cluster advertises; false when clients reach nodes only through the " +
+            "URL's addresses (proxies, NAT).");
 
         private final String key;
         private final String defaultValue;
@@ -118,6 +121,7 @@ final class DriverConfig
     final int requestTimeoutMs;
     final int attemptTimeoutMs;
     final boolean crossRegionFailover;
+    final boolean discoverNodes;
     final String url;
 
     private DriverConfig(final String url, final List<HostPort> hosts, final Map<String, String> settings)
@@ -133,6 +137,7 @@ final class DriverConfig
         this.requestTimeoutMs = millis(settings, Setting.REQUEST_TIMEOUT);
         this.attemptTimeoutMs = millis(settings, Setting.ATTEMPT_TIMEOUT);
         this.crossRegionFailover = bool(settings, Setting.CROSS_REGION_FAILOVER);
+        this.discoverNodes = bool(settings, Setting.DISCOVER_NODES);
     }
 
     static boolean accepts(final String url)

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * with the recorded results. Thread-safe: one request at a time (callers queue on a lock).
  * <p>
  * Failover order: the URL's hosts in order, then nodes of the connection's region learned from the cluster, then
- * (with {@code crossRegionFailover}) nodes of other regions. A request is retried until its deadline: on
+ * (with {@code crossRegionFailover}) nodes of other regions; with {@code discoverNodes=false} only the URL's hosts. A request is retried until its deadline: on
  * connection failures, on a node silent for {@code attemptTimeout}, and on answers that say the command took no
  * effect and may succeed later (overloaded, aborted by recovery, node shutting down).
  */
@@ -367,16 +367,19 @@ final class GeoSession implements AutoCloseable
     {
         final LinkedHashSet<DriverConfig.HostPort> ordered = new LinkedHashSet<>(config.hosts);
         final String home = !config.region.isEmpty() ? config.region : (hello == null ? "" : hello.region());
-        for (final DriverConfig.HostPort node : learned)
+        if (config.discoverNodes)
         {
-            if (home.equals(regions.get(node)))
+            for (final DriverConfig.HostPort node : learned)
             {
-                ordered.add(node);
+                if (home.equals(regions.get(node)))
+                {
+                    ordered.add(node);
+                }
             }
-        }
-        if (config.crossRegionFailover)
-        {
-            ordered.addAll(learned);
+            if (config.crossRegionFailover)
+            {
+                ordered.addAll(learned);
+            }
         }
         if (current != null && ordered.remove(current))
         {

@@ -42,6 +42,63 @@ public final class TestClusters
         return file;
     }
 
+    /**
+     * A three-node cluster whose links go through a WAN relay (to run in the test JVM with
+     * {@code WanRelay.start(RelayConfig.load(dir.resolve(name + ".relay")))}), on a small profile of its own: RTTs
+     * of {@code rttMs}, {@code rttMs * 1.5} and {@code rttMs * 2} with 0.5 ms jitter. Every port comes from the OS.
+     * Returns the cluster file; the relay file is next to it.
+     */
+    public static Path writeRelayedConfig(final Path dir, final String name, final double rttMs) throws IOException
+    {
+        final String[] regions = {"us-east-1", "eu-west-1", "ap-northeast-1"};
+        final Path profile = dir.resolve(name + ".wan");
+        Files.writeString(profile, "profile " + name + "\n" +
+            "regions " + String.join(" ", regions) + "\n" +
+            "pair us-east-1 eu-west-1 rttMs=" + rttMs + " jitterMs=0.5\n" +
+            "pair us-east-1 ap-northeast-1 rttMs=" + rttMs * 1.5 + " jitterMs=0.5\n" +
+            "pair eu-west-1 ap-northeast-1 rttMs=" + rttMs * 2 + " jitterMs=0.5\n", StandardCharsets.UTF_8);
+        final int[] endpoints = new int[3];
+        final StringBuilder relay = new StringBuilder()
+            .append("profile ").append(profile).append('\n')
+            .append("control 127.0.0.1:").append(freeUdpPort()).append('\n');
+        for (int region = 0; region < 3; region++)
+        {
+            endpoints[region] = freeUdpPort();
+            relay.append("endpoint ").append(regions[region]).append(" 127.0.0.1:").append(endpoints[region])
+                .append('\n');
+        }
+        for (int from = 0; from < 3; from++)
+        {
+            for (int to = 0; to < 3; to++)
+            {
+                if (from != to)
+                {
+                    relay.append("link ").append(regions[from]).append(' ').append(regions[to])
+                        .append(" 127.0.0.1:").append(freeUdpPort()).append('\n');
+                }
+            }
+        }
+        final Path relayFile = dir.resolve(name + ".relay");
+        Files.writeString(relayFile, relay.toString(), StandardCharsets.UTF_8);
+        final StringBuilder text = new StringBuilder()
+            .append("cluster ").append(name).append('\n')
+            .append("cluster-id 78\n")
+            .append("secret 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
+            .append("wan ").append(profile).append('\n')
+            .append("relay ").append(relayFile).append('\n')
+            .append("term-length 64k\n");
+        for (int node = 0; node < 3; node++)
+        {
+            text.append("node ").append(node).append(" region ").append(regions[node])
+                .append(" endpoint 127.0.0.1:").append(endpoints[node])
+                .append(" client 127.0.0.1:").append(freeUdpPort())
+                .append(" data ").append(dir.resolve("data").resolve("node-" + node)).append('\n');
+        }
+        final Path file = dir.resolve(name + ".cluster");
+        Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
     private static int freeUdpPort() throws IOException
     {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
