@@ -128,6 +128,7 @@ final class GeoSession implements AutoCloseable
             final long requestNumber = nextRequestNumber++;
             long backoffMs = RETRY_BACKOFF_MIN_MS;
             SQLException lastTransient = null;
+            boolean sent = false;
             while (true)
             {
                 if (System.nanoTime() >= deadlineNs)
@@ -136,7 +137,20 @@ final class GeoSession implements AutoCloseable
                 }
                 if (connection == null || connection.isBroken())
                 {
-                    connect(deadlineNs, lastTransient);
+                    try
+                    {
+                        connect(deadlineNs, lastTransient);
+                    }
+                    catch (final SQLTransientConnectionException ex)
+                    {
+                        // the deadline passed without a node: if some node may have the request, its outcome is
+                        // unknown (a timeout); if none ever got it, nothing happened and no node was reachable
+                        if (sent)
+                        {
+                            throw timeout(timeoutMs, ops, ex);
+                        }
+                        throw ex;
+                    }
                 }
                 final long remainingNs = deadlineNs - System.nanoTime();
                 final long attemptNs = Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(config.attemptTimeoutMs));
@@ -144,6 +158,7 @@ final class GeoSession implements AutoCloseable
                 final WireMessage.Request request = new WireMessage.Request(correlation, clientId, requestNumber,
                     (int)Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)), staleRead, ops);
                 final WireMessage reply;
+                sent = true;
                 try
                 {
                     reply = connection.call(request, correlation, System.nanoTime() + attemptNs);

@@ -141,6 +141,15 @@ class ClusterFaultsProcessTest
             }
         }
 
+        for (int node = 0; node < 3; node++)
+        {
+            // node 2's restart deleted what its kill -9 left; the clean stops deleted the rest
+            final String driverDir = io.geo.router.sidecar.Sidecar.driverDirectoryName(config.node(node));
+            assertTrue(!java.nio.file.Files.exists(Path.of("/dev/shm", driverDir)) &&
+                !java.nio.file.Files.exists(Path.of(System.getProperty("java.io.tmpdir"), driverDir)),
+                "no media driver directory left for node " + node + ": " + driverDir);
+        }
+
         final List<Map<String, String>> states = new ArrayList<>();
         final List<Long> digests = new ArrayList<>();
         for (int node = 0; node < 3; node++)

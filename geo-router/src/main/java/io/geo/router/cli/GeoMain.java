@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = GeoMain.Version.class,
     description = "Geo-replicated EPaxos key-value middleware.",
-    subcommands = {DemoCommand.class, ClusterCommand.class, SidecarCommand.class, SimCommand.class, WanCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ClusterCommand.class, SidecarCommand.class, SimCommand.class, SqlCommand.class,
+        LoadCommand.class, WanCommand.class, CommandLine.HelpCommand.class})
 public final class GeoMain implements Runnable
 {
     @CommandLine.Spec

@@ -26,7 +26,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node side of the client path: turns client requests into replicated commands and answers them. For every
+ * The node side of the client path: turns client requests into replicated commands and answers them. A connection
+ * may carry requests of several sessions (client ids): a pipelining client uses one session per request in flight,
+ * since the writes of one session are ordered one after the other (they conflict). For every
  * request it checks the session, the keyspaces (unknown keyspace, mixed scopes) and the limits, maps each op's key
  * into its keyspace ({@link Keyspace#replicatedKey}), then either answers a stale read from the node's applied
  * state at once or submits the command to the replica (this node leads it). The replica's outcome, released after
@@ -171,10 +173,9 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     public void onRequest(final ClientEndpoint.Client client, final WireMessage.Request request)
     {
         requests++;
-        if (request.clientId() != client.sessionId())
+        if (request.clientId() == 0)
         {
-            client.refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "request for client " +
-                request.clientId() + " on the session of client " + client.sessionId()));
+            client.refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "client id 0 is reserved"));
             return;
         }
         final String problem = check(request);

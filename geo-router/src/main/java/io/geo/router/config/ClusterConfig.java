@@ -51,6 +51,8 @@ public final class ClusterConfig
     public static final long DEFAULT_SEED = 1;
     /** Default limit on client connections per node. */
     public static final int DEFAULT_MAX_CLIENTS = 1024;
+    /** Default longest idle park of a node's threads, in microseconds. */
+    public static final long DEFAULT_IDLE_MAX_PARK_US = 50;
 
     /** Shortest secret accepted: 16 bytes (32 hex digits). */
     public static final int MIN_SECRET_BYTES = 16;
@@ -99,6 +101,7 @@ public final class ClusterConfig
     private final List<Keyspace> keyspaces;
     private final int maxClients;
     private final byte[] clientPassword;
+    private final long idleMaxParkUs;
 
     /** Takes ownership of the arrays; the parser guarantees they are complete and valid. */
     ClusterConfig(
@@ -121,7 +124,8 @@ public final class ClusterConfig
         final long seed,
         final List<Keyspace> keyspaces,
         final int maxClients,
-        final byte[] clientPassword)
+        final byte[] clientPassword,
+        final long idleMaxParkUs)
     {
         this.source = source;
         this.name = name;
@@ -143,6 +147,7 @@ public final class ClusterConfig
         this.keyspaces = List.copyOf(keyspaces);
         this.maxClients = maxClients;
         this.clientPassword = clientPassword;
+        this.idleMaxParkUs = idleMaxParkUs;
     }
 
     /**
@@ -346,6 +351,16 @@ public final class ClusterConfig
     public List<Keyspace> keyspaces()
     {
         return keyspaces;
+    }
+
+    /**
+     * Longest park, in microseconds, of a node's idle threads (its duty cycle and its embedded media driver): both
+     * back off from spinning to yielding to parking from 1 us doubling up to this. It bounds the delay a message waits
+     * for an idle thread to notice it, at the cost of more wake-ups when idle.
+     */
+    public long idleMaxParkUs()
+    {
+        return idleMaxParkUs;
     }
 
     /** Most client connections a node accepts at once. */

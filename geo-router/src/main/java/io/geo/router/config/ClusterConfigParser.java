@@ -69,6 +69,7 @@ final class ClusterConfigParser
         SYNTAX_BY_KEY.put("max-live-instances", "max-live-instances <integer>");
         SYNTAX_BY_KEY.put("seed", "seed <integer>");
         SYNTAX_BY_KEY.put("max-clients", "max-clients <integer>");
+        SYNTAX_BY_KEY.put("idle-max-park-us", "idle-max-park-us <microseconds>");
         SYNTAX_BY_KEY.put("client-password-file", "client-password-file <path>");
     }
 
@@ -114,6 +115,7 @@ final class ClusterConfigParser
     private int maxLiveInstances = new ReplicaConfig().maxLiveInstances();
     private long seed = ClusterConfig.DEFAULT_SEED;
     private int maxClients = ClusterConfig.DEFAULT_MAX_CLIENTS;
+    private long idleMaxParkUs = ClusterConfig.DEFAULT_IDLE_MAX_PARK_US;
     private byte[] clientPassword;
     private final LinkedHashMap<String, Keyspace> keyspaces = new LinkedHashMap<>();
     private final HashMap<String, Integer> lineByKeyspace = new HashMap<>();
@@ -233,6 +235,7 @@ final class ClusterConfigParser
                 maxLiveInstances = (int)parseLong(key, value, Integer.MIN_VALUE, Integer.MAX_VALUE, lineNumber);
             case "seed" -> seed = parseLong(key, value, Long.MIN_VALUE, Long.MAX_VALUE, lineNumber);
             case "max-clients" -> maxClients = (int)parseLong(key, value, 1, MAX_CLIENTS_LIMIT, lineNumber);
+            case "idle-max-park-us" -> idleMaxParkUs = parseLong(key, value, 1, 100_000, lineNumber);
             case "client-password-file" -> clientPassword = readClientPassword(value, lineNumber);
             default -> throw new IllegalStateException("no parser for key " + key);
         }
@@ -505,7 +508,8 @@ final class ClusterConfigParser
             keyspaces.isEmpty() ? List.of(new Keyspace(Keyspace.DEFAULT_NAME, Keyspace.Scope.GLOBAL)) :
                 List.copyOf(keyspaces.values()),
             maxClients,
-            clientPassword);
+            clientPassword,
+            idleMaxParkUs);
         for (int node = 0; node < n; node++)
         {
             concludeReplicaConfig(config, node);

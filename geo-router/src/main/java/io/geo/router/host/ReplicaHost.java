@@ -90,9 +90,10 @@ public final class ReplicaHost implements ClientResponder
         int work = transport.poll(handler, POLL_LIMIT);
         if (nowNs >= nextTickNs)
         {
+            // a tick is not work by itself: what it sends or writes counts in the group commit below, so an idle
+            // node's duty cycle can slow down between ticks
             nextTickNs = nowNs + tickIntervalNs;
             replica.onTick(nowNs);
-            work++;
         }
         return work + groupCommit();
     }

@@ -11,11 +11,12 @@ import io.geo.router.state.ChronicleStateMachine;
 import io.geo.router.state.ChronicleStateMachineConfig;
 import io.geo.router.transport.AeronTransport;
 import io.geo.router.transport.AeronTransportConfig;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import io.geo.router.transport.TwoSpeedIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,6 +91,8 @@ public final class Sidecar implements AutoCloseable
                 .streamId(config.streamId())
                 .termLength(config.termLengthBytes())
                 .secret(config.secret())
+                .embeddedDriverDirectoryName(driverDirectoryName(node))
+                .idleMaxParkNs(TimeUnit.MICROSECONDS.toNanos(config.idleMaxParkUs()))
                 .conclude());
             stateHolder[0] = openedState;
             openedClients = ClientEndpoint.bind(node.client(), config.maxClients(), router);
@@ -106,6 +109,17 @@ public final class Sidecar implements AutoCloseable
         this.host = new ReplicaHost(config.replicaConfig(nodeId), store, stateMachine, transport,
             router, TICK_INTERVAL_NS, System.nanoTime());
         router.host(host);
+    }
+
+    /**
+     * The embedded media driver's directory: stable per data folder, so a node restarted after kill -9 deletes what
+     * the killed process left in /dev/shm (the state's file lock, taken first, keeps two live nodes off one folder).
+     */
+    public static String driverDirectoryName(final ClusterNode node)
+    {
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(node.dataDir().toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+        return "geo-node-" + node.id() + "-" + Long.toHexString(crc.getValue());
     }
 
     /** Opens the node's storage and transport; nothing stays open if this throws. */
@@ -128,8 +142,9 @@ public final class Sidecar implements AutoCloseable
         final BooleanSupplier stop, final long statusIntervalNs, final PrintStream out, final MetricsServer metrics)
     {
         long nextMetricsNs = System.nanoTime();
-        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MILLISECONDS.toNanos(1));
+        final IdleStrategy idle = new TwoSpeedIdleStrategy(TimeUnit.MICROSECONDS.toNanos(config.idleMaxParkUs()),
+            AeronTransport.DEEP_IDLE_AFTER_NS, Math.max(AeronTransport.DEEP_IDLE_PARK_NS,
+            TimeUnit.MICROSECONDS.toNanos(config.idleMaxParkUs())));
         long nextStatusNs = statusIntervalNs > 0 ? System.nanoTime() + statusIntervalNs : Long.MAX_VALUE;
         int connectedPeers = -1;
         while (!stop.getAsBoolean())

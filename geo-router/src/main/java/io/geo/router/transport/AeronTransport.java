@@ -36,6 +36,10 @@ public final class AeronTransport implements PeerTransport
 {
     private static final String DRIVER_DIR_PREFIX = "geo-";
 
+    /** An idle thread slows down to parking 1 ms at a time after this long without work. */
+    public static final long DEEP_IDLE_AFTER_NS = 2_000_000;
+    public static final long DEEP_IDLE_PARK_NS = 1_000_000;
+
     private final int selfNode;
     private final int nodeCount;
     private final FrameCodec frameCodec;
@@ -74,7 +78,9 @@ public final class AeronTransport implements PeerTransport
         {
             if (null == config.aeronDirectoryName())
             {
-                launchedDriver = MediaDriver.launch(embeddedDriverContext(config.termLength()));
+                launchedDriver = MediaDriver.launch(embeddedDriverContext(config.termLength(),
+                    config.embeddedDriverDirectoryName()).sharedIdleStrategy(new TwoSpeedIdleStrategy(
+                    config.idleMaxParkNs(), DEEP_IDLE_AFTER_NS, DEEP_IDLE_PARK_NS)));
                 aeronDirectoryName = launchedDriver.aeronDirectoryName();
             }
             else
@@ -129,8 +135,14 @@ public final class AeronTransport implements PeerTransport
      */
     static MediaDriver.Context embeddedDriverContext(final int termLength)
     {
+        return embeddedDriverContext(termLength, null);
+    }
+
+    /** As {@link #embeddedDriverContext(int)} in the directory {@code leafName} (null: a random name). */
+    static MediaDriver.Context embeddedDriverContext(final int termLength, final String leafName)
+    {
         return new MediaDriver.Context()
-            .aeronDirectoryName(newDriverDirectoryName())
+            .aeronDirectoryName(driverDirectoryName(leafName))
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
             .publicationTermBufferLength(termLength)
@@ -142,9 +154,16 @@ public final class AeronTransport implements PeerTransport
     /** {@code /dev/shm/geo-<random>} when /dev/shm exists, else the same name under java.io.tmpdir. */
     static String newDriverDirectoryName()
     {
+        return driverDirectoryName(null);
+    }
+
+    /** {@code /dev/shm/<leafName>} when /dev/shm is writable, else under java.io.tmpdir; null: geo-random. */
+    static String driverDirectoryName(final String leafName)
+    {
         final File shm = new File("/dev/shm");
         final File parent = shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
-        final String name = DRIVER_DIR_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+        final String name = null != leafName ? leafName :
+            DRIVER_DIR_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
         return new File(parent, name).getAbsolutePath();
     }
 

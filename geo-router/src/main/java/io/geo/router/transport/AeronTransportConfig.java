@@ -13,6 +13,10 @@ import java.util.TreeMap;
  */
 public final class AeronTransportConfig
 {
+    /** Default longest idle park of the embedded driver's thread. */
+    public static final long DEFAULT_IDLE_MAX_PARK_NS = 50_000;
+    public static final long MIN_IDLE_MAX_PARK_NS = 1_000;
+    public static final long MAX_IDLE_MAX_PARK_NS = 100_000_000;
     public static final int DEFAULT_STREAM_ID = 1001;
     public static final int MIN_TERM_LENGTH = 64 * 1024;
     /** Large enough that a frame of the largest message (1 MiB + header) fits one term's limit of term/8. */
@@ -28,6 +32,8 @@ public final class AeronTransportConfig
     private int termLength = DEFAULT_TERM_LENGTH;
     private byte[] secret;
     private String aeronDirectoryName;
+    private String embeddedDriverDirectoryName;
+    private long idleMaxParkNs = DEFAULT_IDLE_MAX_PARK_NS;
 
     /** Every frame carries this id; frames of another cluster are dropped. Default 0. */
     public AeronTransportConfig clusterId(final long clusterId)
@@ -145,6 +151,39 @@ public final class AeronTransportConfig
     }
 
     /**
+     * Name of the embedded driver's directory (a leaf name; it goes under /dev/shm when writable, else
+     * java.io.tmpdir). Null (the default): a random name. A stable name per node lets a restart after kill -9 delete
+     * the directory the killed process left behind (the driver deletes its directory on start). Ignored with an
+     * external driver.
+     */
+    public AeronTransportConfig embeddedDriverDirectoryName(final String leafName)
+    {
+        this.embeddedDriverDirectoryName = leafName;
+        return this;
+    }
+
+    public String embeddedDriverDirectoryName()
+    {
+        return embeddedDriverDirectoryName;
+    }
+
+    /**
+     * Longest park of the embedded driver's idle thread while it has recently had work ({@link TwoSpeedIdleStrategy}:
+     * spins, yields, then parks from 1 us doubling to this; after 2 ms without work, 1 ms at a time). Shorter means
+     * lower latency per hop and more wake-ups under light load. Default 50 us.
+     */
+    public AeronTransportConfig idleMaxParkNs(final long idleMaxParkNs)
+    {
+        this.idleMaxParkNs = idleMaxParkNs;
+        return this;
+    }
+
+    public long idleMaxParkNs()
+    {
+        return idleMaxParkNs;
+    }
+
+    /**
      * Validates every property.
      *
      * @throws IllegalArgumentException naming the first bad property and its value.
@@ -194,6 +233,16 @@ public final class AeronTransportConfig
         {
             throw new IllegalArgumentException("secret must be at least " + FrameCodec.MIN_SECRET_LENGTH +
                 " bytes: got " + (null == secret ? "none" : secret.length + " bytes"));
+        }
+        if (idleMaxParkNs < MIN_IDLE_MAX_PARK_NS || idleMaxParkNs > MAX_IDLE_MAX_PARK_NS)
+        {
+            throw new IllegalArgumentException("idleMaxParkNs must be " + MIN_IDLE_MAX_PARK_NS + ".." +
+                MAX_IDLE_MAX_PARK_NS + ": " + idleMaxParkNs);
+        }
+        if (null != embeddedDriverDirectoryName && !embeddedDriverDirectoryName.matches("[A-Za-z0-9._-]{1,128}"))
+        {
+            throw new IllegalArgumentException("embeddedDriverDirectoryName must be a leaf name of 1..128 letters, " +
+                "digits, '.', '_' or '-': '" + embeddedDriverDirectoryName + "'");
         }
         if (null != aeronDirectoryName && aeronDirectoryName.isBlank())
         {

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.EOFException;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -169,7 +167,7 @@ class ClientPathTest
     }
 
     @Test
-    void shouldRefuseRequestsBeforeHelloAndForAnotherSession() throws Exception
+    void shouldRefuseRequestsBeforeHelloAndServeSeveralSessionsOnOneConnection() throws Exception
     {
         try (RawClient a = new RawClient(port(0), 71))
         {
@@ -179,17 +177,21 @@ class ClientPathTest
         try (RawClient a = new RawClient(port(0), 72))
         {
             a.hello();
-            a.send(new WireMessage.Request(1, 73, 1, 1000, false, java.util.List.of(ClientOp.get("kv", utf8("x")))));
-            assertInstanceOf(WireMessage.Error.class, a.receive());
-            try
+            // pipelined: two sessions' increments in flight on one connection, answered by correlation
+            a.send(new WireMessage.Request(1, 73, 1, 10_000, false,
+                java.util.List.of(ClientOp.incr("kv", utf8("piped"), 1))));
+            a.send(new WireMessage.Request(2, 74, 1, 10_000, false,
+                java.util.List.of(ClientOp.incr("kv", utf8("piped"), 1))));
+            final java.util.Set<Long> answered = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++)
             {
-                a.receive();
+                final WireMessage.Response response = assertInstanceOf(WireMessage.Response.class, a.receive());
+                assertEquals(ClientStatus.OK, response.status());
+                answered.add(response.correlation());
             }
-            catch (final EOFException | SocketException expected)
-            {
-                return;
-            }
-            throw new AssertionError("connection stays open after a foreign session's request");
+            assertEquals(java.util.Set.of(1L, 2L), answered);
+            a.send(new WireMessage.Request(3, 0, 1, 1000, false, java.util.List.of(ClientOp.get("kv", utf8("x")))));
+            assertInstanceOf(WireMessage.Error.class, a.receive(), "client id 0 is reserved");
         }
     }
 }

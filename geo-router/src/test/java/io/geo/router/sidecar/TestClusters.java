@@ -33,8 +33,8 @@ public final class TestClusters
         for (int node = 0; node < 3; node++)
         {
             text.append("node ").append(node).append(" region ").append(regions[node])
-                .append(" endpoint 127.0.0.1:").append(freeUdpPort())
-                .append(" client 127.0.0.1:").append(freeUdpPort())
+                .append(" endpoint 127.0.0.1:").append(freePort())
+                .append(" client 127.0.0.1:").append(freePort())
                 .append(" data ").append(dir.resolve("data").resolve("node-" + node)).append('\n');
         }
         final Path file = dir.resolve(name + ".cluster");
@@ -60,10 +60,10 @@ public final class TestClusters
         final int[] endpoints = new int[3];
         final StringBuilder relay = new StringBuilder()
             .append("profile ").append(profile).append('\n')
-            .append("control 127.0.0.1:").append(freeUdpPort()).append('\n');
+            .append("control 127.0.0.1:").append(freePort()).append('\n');
         for (int region = 0; region < 3; region++)
         {
-            endpoints[region] = freeUdpPort();
+            endpoints[region] = freePort();
             relay.append("endpoint ").append(regions[region]).append(" 127.0.0.1:").append(endpoints[region])
                 .append('\n');
         }
@@ -74,7 +74,7 @@ public final class TestClusters
                 if (from != to)
                 {
                     relay.append("link ").append(regions[from]).append(' ').append(regions[to])
-                        .append(" 127.0.0.1:").append(freeUdpPort()).append('\n');
+                        .append(" 127.0.0.1:").append(freePort()).append('\n');
                 }
             }
         }
@@ -91,7 +91,7 @@ public final class TestClusters
         {
             text.append("node ").append(node).append(" region ").append(regions[node])
                 .append(" endpoint 127.0.0.1:").append(endpoints[node])
-                .append(" client 127.0.0.1:").append(freeUdpPort())
+                .append(" client 127.0.0.1:").append(freePort())
                 .append(" data ").append(dir.resolve("data").resolve("node-" + node)).append('\n');
         }
         final Path file = dir.resolve(name + ".cluster");
@@ -99,11 +99,30 @@ public final class TestClusters
         return file;
     }
 
-    private static int freeUdpPort() throws IOException
+    private static final int PORT_RANGE_START = 20_000;
+    private static final int PORT_RANGE_END = 32_000; // below Linux's ephemeral range (32768..60999)
+    private static int nextPort = PORT_RANGE_START + new java.util.Random().nextInt(PORT_RANGE_END - PORT_RANGE_START);
+
+    /**
+     * A port free for both UDP and TCP on loopback, below the ephemeral range so that no outgoing connection of this
+     * or another test can take it between this check and the node binding it. Cycles through the range.
+     */
+    static synchronized int freePort() throws IOException
     {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        for (int attempt = 0; attempt < PORT_RANGE_END - PORT_RANGE_START; attempt++)
         {
-            return socket.getLocalPort();
+            final int port = nextPort;
+            nextPort = nextPort + 1 >= PORT_RANGE_END ? PORT_RANGE_START : nextPort + 1;
+            try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
+                java.net.ServerSocket tcp = new java.net.ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+            {
+                return port;
+            }
+            catch (final IOException inUse)
+            {
+                // try the next one
+            }
         }
+        throw new IOException("no free loopback port in " + PORT_RANGE_START + ".." + PORT_RANGE_END);
     }
 }
