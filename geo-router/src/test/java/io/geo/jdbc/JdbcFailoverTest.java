@@ -85,6 +85,36 @@ class JdbcFailoverTest
     }
 
     @Test
+    void shouldRefuseAWrongPasswordWithSqlState28000(@TempDir final Path dir) throws Exception
+    {
+        final Path config = TestClusters.writeDirectConfig(dir, "auth");
+        java.nio.file.Files.writeString(dir.resolve("clients.password"), "correct horse\n");
+        java.nio.file.Files.writeString(config, "client-password-file clients.password\n",
+            java.nio.file.StandardOpenOption.APPEND);
+        try (InProcessCluster cluster = InProcessCluster.start(config))
+        {
+            final Properties good = new Properties();
+            good.setProperty("user", "app");
+            good.setProperty("password", "correct horse");
+            try (Connection c = DriverManager.getConnection(cluster.url(0), good); Statement s = c.createStatement())
+            {
+                assertEquals(1, s.executeUpdate("UPSERT INTO kv VALUES ('auth', 'ok')"));
+            }
+            final Properties bad = new Properties();
+            bad.setProperty("user", "app");
+            bad.setProperty("password", "battery staple");
+            final java.sql.SQLInvalidAuthorizationSpecException refused = assertThrows(
+                java.sql.SQLInvalidAuthorizationSpecException.class,
+                () -> DriverManager.getConnection(cluster.url(0, 1), bad));
+            assertEquals("28000", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("'app'") && !refused.getMessage().contains("battery"),
+                refused.getMessage());
+            assertThrows(java.sql.SQLInvalidAuthorizationSpecException.class,
+                () -> DriverManager.getConnection(cluster.url(1)), "no password at all");
+        }
+    }
+
+    @Test
     void shouldFailToConnectWithSqlState08001WhenNoNodeAnswers() throws Exception
     {
         final int port;
