@@ -1,0 +1,73 @@
+package io.geo.epaxos.regionlog;
+
+import java.util.List;
+
+/**
+ * The messages of the region log. Views are ballots ({@link io.geo.epaxos.primitives.Ballot}: a round and the node
+ * that leads it). Protocol: docs/region-log.md.
+ */
+public sealed interface LogMessage
+{
+    /** Candidate to all: promise view {@code view}; tell me what you accepted from {@code fromSlot} on. */
+    record Prepare(long view, long fromSlot) implements LogMessage
+    {
+    }
+
+    /** An accepted slot reported in a {@link Promise}. */
+    record AcceptedSlot(long slot, long view, LogEntry entry)
+    {
+    }
+
+    /**
+     * Acceptor to candidate: promised {@code view}; every slot accepted at or above the prepare's {@code fromSlot}
+     * (in slot order); {@code commitIndex} and {@code truncatedThrough} of the acceptor.
+     */
+    record Promise(long view, long fromSlot, long commitIndex, List<AcceptedSlot> accepted) implements LogMessage
+    {
+    }
+
+    /** A refusal: the sender has promised {@code promisedView}, higher than the request's view. */
+    record Nack(long promisedView) implements LogMessage
+    {
+    }
+
+    /** Proposer to all: accept {@code entries} in slots {@code firstSlot..} under {@code view}. */
+    record Accept(long view, long firstSlot, List<LogEntry> entries) implements LogMessage
+    {
+    }
+
+    /** Acceptor to proposer: accepted slots {@code firstSlot..firstSlot+count-1} under {@code view}. */
+    record Accepted(long view, long firstSlot, int count) implements LogMessage
+    {
+    }
+
+    /** Proposer to all: the entries it proposed in these slots under {@code view} are chosen. */
+    record Commit(long view, long firstSlot, int count) implements LogMessage
+    {
+    }
+
+    /** Leader to all, periodically: I lead {@code view}; everything through {@code commitIndex} is chosen. */
+    record Heartbeat(long view, long commitIndex) implements LogMessage
+    {
+    }
+
+    /** Delegate to leader: grant me slots to propose my entries in. */
+    record GrantRequest(long view) implements LogMessage
+    {
+    }
+
+    /** Leader to delegate: propose in slots {@code firstSlot..firstSlot+count-1} under {@code view}. */
+    record Grant(long view, long firstSlot, int count) implements LogMessage
+    {
+    }
+
+    /** Lagging node to a peer: send me the chosen entries from {@code fromSlot} on. */
+    record CatchUpRequest(long fromSlot) implements LogMessage
+    {
+    }
+
+    /** Peer to lagging node: chosen entries of slots {@code firstSlot..}, and the peer's commit index. */
+    record CatchUpReply(long firstSlot, List<LogEntry> entries, long commitIndex) implements LogMessage
+    {
+    }
+}

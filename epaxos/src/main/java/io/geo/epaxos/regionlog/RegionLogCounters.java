@@ -1,0 +1,103 @@
+package io.geo.epaxos.regionlog;
+
+/** What a region log node did, for tests, the simulator and metrics. Read on the node's thread. */
+public final class RegionLogCounters
+{
+    long appends;
+    long refusedAppends;
+    long applied;
+    long appliedNoops;
+    long acceptsSent;
+    long retransmits;
+    long electionsStarted;
+    long viewsLed;
+    long stallViewChanges;
+    long recoveredSlots;
+    long reproposed;
+    long grants;
+    long grantsDeferred;
+    long filledNoops;
+    long catchUpRequests;
+    long conflictingAccepts;
+
+    public long appends()
+    {
+        return appends;
+    }
+
+    public long refusedAppends()
+    {
+        return refusedAppends;
+    }
+
+    public long applied()
+    {
+        return applied;
+    }
+
+    public long appliedNoops()
+    {
+        return appliedNoops;
+    }
+
+    public long acceptsSent()
+    {
+        return acceptsSent;
+    }
+
+    public long retransmits()
+    {
+        return retransmits;
+    }
+
+    public long electionsStarted()
+    {
+        return electionsStarted;
+    }
+
+    public long viewsLed()
+    {
+        return viewsLed;
+    }
+
+    public long stallViewChanges()
+    {
+        return stallViewChanges;
+    }
+
+    public long recoveredSlots()
+    {
+        return recoveredSlots;
+    }
+
+    public long reproposed()
+    {
+        return reproposed;
+    }
+
+    public long grants()
+    {
+        return grants;
+    }
+
+    public long grantsDeferred()
+    {
+        return grantsDeferred;
+    }
+
+    public long filledNoops()
+    {
+        return filledNoops;
+    }
+
+    /** Accepts refused because another entry is chosen in one of their slots (must stay 0). */
+    public long conflictingAccepts()
+    {
+        return conflictingAccepts;
+    }
+
+    public long catchUpRequests()
+    {
+        return catchUpRequests;
+    }
+}

@@ -1,0 +1,58 @@
+package io.geo.epaxos.regionlog;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Fault seeds through the region log simulator with every verifier on. CI runs {@code geo.regionlog.seeds} seeds
+ * (300 by default): 40% N = 3 standard faults, 20% N = 3 heavy, 20% N = 5 standard, 10% N = 5 heavy, 10% N = 1
+ * heavy; every tenth seed runs twice to compare trace hashes. {@code -Dgeo.regionlog.seeds=N} runs more,
+ * {@code -Dgeo.regionlog.firstSeed=N} moves the window. A failing seed is printed with its violations; replay it with
+ * {@code RegionLogSimulationSmokeTest -Dseed=S -Dnodes=N -Dfaults=F [-Dtrace=fromMs:toMs]}.
+ */
+class RegionLogSimulationBurnTest
+{
+    private static final int SEEDS = Integer.getInteger("geo.regionlog.seeds", 300);
+    private static final long FIRST_SEED = Long.getLong("geo.regionlog.firstSeed", 1);
+
+    @Test
+    void shouldStaySafeAndLiveUnderStandardFaultsWithThreeNodes()
+    {
+        burn(3, RegionLogFaults.STANDARD, SEEDS * 4 / 10, FIRST_SEED);
+    }
+
+    @Test
+    void shouldStaySafeAndLiveUnderHeavyFaultsWithThreeNodes()
+    {
+        burn(3, RegionLogFaults.HEAVY, SEEDS * 2 / 10, FIRST_SEED + 100_000);
+    }
+
+    @Test
+    void shouldStaySafeAndLiveUnderStandardFaultsWithFiveNodes()
+    {
+        burn(5, RegionLogFaults.STANDARD, SEEDS * 2 / 10, FIRST_SEED + 200_000);
+    }
+
+    @Test
+    void shouldStaySafeAndLiveUnderHeavyFaultsWithFiveNodes()
+    {
+        burn(5, RegionLogFaults.HEAVY, SEEDS / 10, FIRST_SEED + 300_000);
+    }
+
+    @Test
+    void shouldStaySafeAndLiveUnderHeavyFaultsWithOneNode()
+    {
+        burn(1, RegionLogFaults.HEAVY, SEEDS / 10, FIRST_SEED + 400_000);
+    }
+
+    private static void burn(final int nodes, final RegionLogFaults faults, final int seeds, final long firstSeed)
+    {
+        final RegionLogSimConfig config = new RegionLogSimConfig().nodes(nodes).faults(faults);
+        final RegionLogSimRunner.Summary summary = RegionLogSimRunner.run(config, firstSeed, Math.max(1, seeds), 10,
+            System.out);
+        System.out.println("region log N=" + nodes + " " + faults + ": " + summary.toJson(config));
+        assertEquals(0, summary.violations(), () -> "failing seeds " + summary.failingSeeds + "\n" +
+            String.join("\n", summary.firstViolations));
+    }
+}
