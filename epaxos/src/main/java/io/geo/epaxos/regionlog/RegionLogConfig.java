@@ -10,7 +10,7 @@ public final class RegionLogConfig
     private long heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(5);
     private long electionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(30);
     private long retransmitTimeoutNs = TimeUnit.MILLISECONDS.toNanos(10);
-    private long fillTimeoutNs = TimeUnit.MILLISECONDS.toNanos(2);
+    private long fillTimeoutNs = TimeUnit.MICROSECONDS.toNanos(200);
     private int grantSlots = 16;
     private int windowSlots = 4096;
     private int maxBatchEntries = 64;

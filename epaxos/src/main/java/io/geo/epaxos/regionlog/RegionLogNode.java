@@ -107,6 +107,7 @@ public final class RegionLogNode
     private long lastLeaderContactNs;
     private long electionDeadlineNs;
     private long lastGrantRequestNs = Long.MIN_VALUE / 2;
+    private boolean grantRequestOutstanding;
     private long lastCatchUpNs = Long.MIN_VALUE / 2;
     private long lastHeartbeatNs = Long.MIN_VALUE / 2;
 
@@ -249,6 +250,7 @@ public final class RegionLogNode
         {
             onCatchUpReply(from, m);
         }
+        fillIdleRanges(); // others' slots beyond a range of ours may have just appeared
         advance();
         propose();
     }
@@ -307,6 +309,7 @@ public final class RegionLogNode
         recovered.clear();
         ranges.clear();
         grantedThrough = 0;
+        grantRequestOutstanding = false;
         counters.electionsStarted++;
         // promise to ourselves first
         promisedView = candidateView;
@@ -340,6 +343,7 @@ public final class RegionLogNode
         role = Role.FOLLOWER; // the view belongs to another node (our own views are promised in startElection)
         ranges.clear();
         grantedThrough = 0;
+        grantRequestOutstanding = false;
         proposals.clear();
     }
 
@@ -399,6 +403,7 @@ public final class RegionLogNode
         proposals.clear();
         ranges.clear();
         grantedThrough = 0;
+        grantRequestOutstanding = false;
         final long last = recovered.isEmpty() ? commitIndex : Math.max(commitIndex, recovered.lastKey());
         // every slot from the prepare point to the last one reported: the highest-view entry, or a no-op
         final List<LogEntry> batch = new ArrayList<>();
@@ -463,6 +468,7 @@ public final class RegionLogNode
             role = Role.FOLLOWER;
             ranges.clear();
         grantedThrough = 0;
+        grantRequestOutstanding = false;
             proposals.clear();
             lastLeaderContactNs = nowNs;
             electionDeadlineNs = nowNs + randomElectionTimeout();
@@ -798,10 +804,12 @@ public final class RegionLogNode
 
     private void requestGrant()
     {
-        if (nowNs - lastGrantRequestNs < config.retransmitTimeoutNs())
+        // one request outstanding at a time: again once answered, or when the answer is overdue
+        if (grantRequestOutstanding && nowNs - lastGrantRequestNs < config.retransmitTimeoutNs())
         {
             return;
         }
+        grantRequestOutstanding = role != Role.LEADER;
         lastGrantRequestNs = nowNs;
         if (role == Role.LEADER)
         {
@@ -854,6 +862,7 @@ public final class RegionLogNode
             return; // a duplicate or reordered grant: proposing twice in one (view, slot) would break Paxos
         }
         grantedThrough = m.firstSlot() + m.count();
+        grantRequestOutstanding = false;
         ranges.add(new Range(m.firstSlot(), m.count(), nowNs));
     }
 

@@ -1,5 +1,8 @@
 package io.geo.router.cli;
 
+import io.geo.epaxos.regionlog.RegionLogFaults;
+import io.geo.epaxos.regionlog.RegionLogSimConfig;
+import io.geo.epaxos.regionlog.RegionLogSimRunner;
 import io.geo.epaxos.sim.Faults;
 import io.geo.epaxos.sim.Optimum;
 import io.geo.epaxos.sim.SimConfig;
@@ -26,12 +29,26 @@ import java.util.concurrent.Callable;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the deterministic EPaxos simulator with every verifier on.",
+        "Run the deterministic EPaxos simulator (or, with --mode regionlog, the region log simulator) with every",
+        "verifier on.",
         "Seeded network faults, crashes and partitions on an emulated WAN, closed-loop clients in every region;",
         "verifiers: linearizability per key, execution order, replica state, no lost acknowledged write,",
         "liveness once faults stop, determinism. Exits 1 if any seed breaks a verifier, 2 on bad usage."})
 final class SimCommand implements Callable<Integer>
 {
+    @Option(names = "--mode", paramLabel = "epaxos|regionlog", defaultValue = "epaxos",
+        description = "What to simulate: EPaxos across regions, or one region's delegated-leader log on LAN links " +
+            "(default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
+        description = "regionlog: nodes in the region group, 1, 3 or 5 (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
+        description = "regionlog: simulated seconds of load per seed (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
     @Option(names = "--seeds", paramLabel = "N", description = "Number of seeds to run (default: ${DEFAULT-VALUE}).",
         defaultValue = "20")
     int seeds;
@@ -98,6 +115,22 @@ final class SimCommand implements Callable<Integer>
     public Integer call() throws IOException
     {
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if ("regionlog".equalsIgnoreCase(mode))
+        {
+            return runRegionLog(out);
+        }
+        if (!"epaxos".equalsIgnoreCase(mode))
+        {
+            System.err.println("geo sim: --mode must be epaxos or regionlog; got '" + mode + "'");
+            return 2;
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--nodes") ||
+            spec.commandLine().getParseResult().hasMatchedOption("--seconds"))
+        {
+            System.err.println("geo sim: --nodes and --seconds are for --mode regionlog (EPaxos uses --regions and " +
+                "--commands)");
+            return 2;
+        }
         final SimConfig config;
         try
         {
@@ -201,6 +234,73 @@ final class SimCommand implements Callable<Integer>
             .recordHistory(!noLinearizability)
             .checkLinearizability(!noLinearizability)
             .validate();
+    }
+
+    private int runRegionLog(final PrintStream out)
+    {
+        for (final String epaxosOnly : new String[] {"--regions", "--commands", "--conflict", "--reads", "--keys",
+            "--wan", "--history", "--no-linearizability"})
+        {
+            if (spec.commandLine().getParseResult().hasMatchedOption(epaxosOnly))
+            {
+                System.err.println("geo sim: " + epaxosOnly + " does not apply to --mode regionlog");
+                return 2;
+            }
+        }
+        final RegionLogSimConfig config;
+        try
+        {
+            if (seed != null && spec.commandLine().getParseResult().hasMatchedOption("--seeds"))
+            {
+                throw new UsageException("give --seed S or --seeds N, not both");
+            }
+            if (seeds < 1 || seeds > 10_000_000)
+            {
+                throw new UsageException("--seeds must be 1..10000000; got " + seeds);
+            }
+            if (nodes != 1 && nodes != 3 && nodes != 5)
+            {
+                throw new UsageException("--nodes must be 1, 3 or 5; got " + nodes);
+            }
+            if (!(seconds > 0 && seconds <= 3600))
+            {
+                throw new UsageException("--seconds must be more than 0 and at most 3600; got " + seconds);
+            }
+            config = new RegionLogSimConfig().nodes(nodes).seconds(seconds).clientsPerNode(clients)
+                .faults(RegionLogFaults.parse(faults));
+            config.copy().validate();
+        }
+        catch (final UsageException | IllegalArgumentException ex)
+        {
+            System.err.println("geo sim: " + ex.getMessage());
+            return 2;
+        }
+        final long first = seed != null ? seed : firstSeed;
+        final int count = seed != null ? 1 : seeds;
+        out.printf(Locale.ROOT, "simulating %d region log seed%s from %d: %d nodes on LAN links, %.1f s of load " +
+            "each, faults %s%n", count, count == 1 ? "" : "s", first, nodes, seconds,
+            faults.toLowerCase(Locale.ROOT));
+        final RegionLogSimRunner.Summary summary = RegionLogSimRunner.run(config, first, count, 10, out,
+            count == 1 ? result -> out.println(result.summaryLine()) : null);
+        out.printf(Locale.ROOT, "%d seeds, %d appends (acknowledged %d, unknown %d), %d slots (%d no-ops), %d view " +
+            "changes, %d crashes, %d partitions, append-to-ack p50 %.2f ms, p99 %.2f ms, leader share of bytes " +
+            "%.3f, violations %d, wall time %.1f s%n", summary.seeds, summary.appends, summary.acked, summary.unknown,
+            summary.slots, summary.noops, summary.viewChanges, summary.crashes, summary.partitions,
+            summary.latencyMs(50), summary.latencyMs(99), summary.leaderShare(), summary.violations(),
+            summary.wallNs / 1e9);
+        if (!summary.failingSeeds.isEmpty())
+        {
+            out.println("failing seeds (replay with --mode regionlog --seed S): " + summary.failingSeeds);
+            for (final String violation : summary.firstViolations)
+            {
+                out.println("VIOLATION: " + violation);
+            }
+        }
+        if (json)
+        {
+            out.println(summary.toJson(config));
+        }
+        return summary.violations() == 0 ? 0 : 1;
     }
 
     private Path configDirectory()

@@ -56,6 +56,22 @@ class SimCommandTest
     }
 
     @Test
+    void shouldRunRegionLogSeedsWithAJsonSummary()
+    {
+        assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--nodes", "5", "--seeds", "4", "--faults",
+            "heavy", "--json"));
+        final String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        final String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("{\"seeds\":4,\"nodes\":5,"), last);
+        assertTrue(last.contains("\"violations\":0"), last);
+        assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--nodes", "1", "--seed", "9"));
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--nodes", "4"));
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--regions", "5"));
+        assertEquals(2, GeoMain.run("sim", "--mode", "raft"));
+        assertEquals(2, GeoMain.run("sim", "--nodes", "3"));
+    }
+
+    @Test
     void shouldWriteAHistoryThatReadsBackAndChecksLinearizable() throws Exception
     {
         final Path file = tempDir.resolve("history.jsonl");
