@@ -29,9 +29,14 @@ import java.util.List;
 public final class WireCodec
 {
     /** Largest frame (after the length field) either side accepts. */
-    public static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
+    public static final int MAX_FRAME_BYTES = 8 * 1024 * 1024;
     public static final int MAGIC = 0x47454f31; // "GEO1"
     public static final int VERSION = 1;
+    /**
+     * Sessions (client ids) a connection may use: the HELLO's id (a positive multiple of this) and the ones after it.
+     * Sessions of different connections never overlap, so one connection cannot disturb another's exactly-once state.
+     */
+    public static final long SESSIONS_PER_CONNECTION = 256;
     /** Limit on ops per request, keyspaces and nodes per HELLO_OK (u16 counts). */
     public static final int MAX_COUNT = 65_535;
 
@@ -68,7 +73,10 @@ public final class WireCodec
                     throw new WireException("frame of " + length + " bytes exceeds the limit of " + MAX_FRAME_BYTES);
                 }
                 buffer.putInt(0, length);
-                return buffer.flip();
+                // an exactly sized copy: queued frames then hold what they count (a PONG is 13 bytes, not 1 KiB)
+                final ByteBuffer frame = ByteBuffer.allocate(length + 4);
+                frame.put(buffer.array(), 0, length + 4);
+                return frame.flip();
             }
             catch (final BufferOverflowException ex)
             {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The frames of the client protocol between the JDBC driver and a node's client endpoint (TCP). Layout and rules:
- * {@link WireCodec} and docs/client-protocol.md.
+ * {@link WireCodec} and the "Protocol" section of docs/jdbc.md.
  */
 public sealed interface WireMessage
 {

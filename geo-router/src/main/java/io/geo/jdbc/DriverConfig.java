@@ -110,7 +110,8 @@ final class DriverConfig
     }
 
     private static final int MAX_HOSTS = 64;
-    private static final int MAX_TIMEOUT_MS = 3_600_000;
+    /** The longest deadline a node accepts for a request (ClientRouter.MAX_REQUEST_TIMEOUT_MS). */
+    static final int MAX_TIMEOUT_MS = 600_000;
 
     final List<HostPort> hosts;
     final String user;

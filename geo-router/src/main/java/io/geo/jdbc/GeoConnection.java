@@ -644,11 +644,14 @@ public final class GeoConnection implements Connection
         return session.execute(ops, staleRead, timeoutMs);
     }
 
-    /** The deadline of a statement: its query timeout, else the request timeout; capped by the network timeout. */
+    /**
+     * The deadline of a statement: its query timeout, else the request timeout; capped by the network timeout and
+     * by the longest deadline a node accepts (600 s).
+     */
     long timeoutMs(final int queryTimeoutSeconds)
     {
-        final long timeoutMs = queryTimeoutSeconds > 0 ? queryTimeoutSeconds * 1000L :
-            session.config().requestTimeoutMs;
+        final long timeoutMs = Math.min(DriverConfig.MAX_TIMEOUT_MS, queryTimeoutSeconds > 0 ?
+            queryTimeoutSeconds * 1000L : session.config().requestTimeoutMs);
         final int capMs = networkTimeoutMs;
         return capMs > 0 ? Math.min(timeoutMs, capMs) : timeoutMs;
     }

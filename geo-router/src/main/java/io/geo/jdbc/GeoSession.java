@@ -50,17 +50,19 @@ final class GeoSession implements AutoCloseable
     private final Set<DriverConfig.HostPort> learned = new LinkedHashSet<>();
     private final Map<DriverConfig.HostPort, String> regions = new HashMap<>();
     private DriverConfig.HostPort current;
-    private NodeConnection connection;
+    private volatile NodeConnection connection;
     private WireMessage.HelloOk hello;
     private long nextRequestNumber = 1;
     private long nextCorrelation = 1;
-    private boolean closed;
+    private volatile boolean closed;
     private long failovers;
 
     private GeoSession(final DriverConfig config)
     {
         this.config = config;
-        this.clientId = RANDOM.nextLong() & Long.MAX_VALUE | 1L; // never 0: 0 means "no session"
+        // a positive multiple of SESSIONS_PER_CONNECTION: the node gives each connection a block of session ids
+        final long block = (RANDOM.nextLong() & Long.MAX_VALUE) / WireCodec.SESSIONS_PER_CONNECTION;
+        this.clientId = Math.max(1, block) * WireCodec.SESSIONS_PER_CONNECTION;
     }
 
     /** Connects to the first reachable node (in failover order) within the connect timeout of each. */
@@ -121,16 +123,23 @@ final class GeoSession implements AutoCloseable
         throws SQLException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        lock.lock();
+        lockUntil(deadlineNs, timeoutMs);
         try
         {
             checkOpen();
             final long requestNumber = nextRequestNumber++;
             long backoffMs = RETRY_BACKOFF_MIN_MS;
             SQLException lastTransient = null;
-            boolean sent = false;
+            // set once an attempt ended without a definite answer after the request was written: the command may
+            // then apply (at most once), so no later failure may be reported as "took no effect"
+            boolean uncertain = false;
             while (true)
             {
+                if (Thread.currentThread().isInterrupted())
+                {
+                    throw definite(uncertain, timeoutMs, ops,
+                        new SQLNonTransientConnectionException("interrupted", "HY008", lastTransient));
+                }
                 if (System.nanoTime() >= deadlineNs)
                 {
                     throw timeout(timeoutMs, ops, lastTransient);
@@ -145,26 +154,34 @@ final class GeoSession implements AutoCloseable
                     {
                         // the deadline passed without a node: if some node may have the request, its outcome is
                         // unknown (a timeout); if none ever got it, nothing happened and no node was reachable
-                        if (sent)
-                        {
-                            throw timeout(timeoutMs, ops, ex);
-                        }
-                        throw ex;
+                        throw definite(uncertain, timeoutMs, ops, ex);
+                    }
+                    catch (final SQLException ex)
+                    {
+                        throw definite(uncertain, timeoutMs, ops, ex);
                     }
                 }
                 final long remainingNs = deadlineNs - System.nanoTime();
                 final long attemptNs = Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(config.attemptTimeoutMs));
                 final long correlation = nextCorrelation++;
+                final int remainingMs = (int)Math.min(Integer.MAX_VALUE,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
                 final WireMessage.Request request = new WireMessage.Request(correlation, clientId, requestNumber,
-                    (int)Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)), staleRead, ops);
+                    remainingMs, staleRead, ops);
+                final NodeConnection current = connection;
                 final WireMessage reply;
-                sent = true;
                 try
                 {
-                    reply = connection.call(request, correlation, System.nanoTime() + attemptNs);
+                    reply = current.call(request, correlation, System.nanoTime() + attemptNs);
+                }
+                catch (final NodeConnection.FrameTooLargeException ex)
+                {
+                    throw definite(uncertain, timeoutMs, ops, new SQLException("the statement is too large to " +
+                        "send: " + ex.getMessage(), "54000"));
                 }
                 catch (final SocketTimeoutException ex)
                 {
+                    uncertain = true;
                     lastTransient = new SQLTransientConnectionException(describeNode() + " did not answer within " +
                         TimeUnit.NANOSECONDS.toMillis(attemptNs) + " ms", "08006", ex);
                     connection = null;
@@ -172,6 +189,7 @@ final class GeoSession implements AutoCloseable
                 }
                 catch (final IOException ex)
                 {
+                    uncertain = true;
                     lastTransient = new SQLTransientConnectionException("lost the connection to " + describeNode() +
                         ": " + ex.getMessage(), "08006", ex);
                     connection = null;
@@ -179,29 +197,31 @@ final class GeoSession implements AutoCloseable
                 }
                 if (reply instanceof WireMessage.Error error)
                 {
-                    connection.close();
+                    current.close();
                     connection = null;
                     if (error.status() == ClientStatus.UNAVAILABLE)
                     {
                         lastTransient = new SQLTransientConnectionException(error.message(), "08006");
                         continue;
                     }
-                    throw new SQLNonTransientConnectionException(error.message(), "08P01");
+                    throw definite(uncertain, timeoutMs, ops,
+                        new SQLNonTransientConnectionException(error.message(), "08P01"));
                 }
                 if (!(reply instanceof WireMessage.Response response))
                 {
-                    connection.close();
+                    current.close();
                     connection = null;
-                    throw new SQLNonTransientConnectionException("unexpected frame from " + describeNode() + ": " +
-                        reply.getClass().getSimpleName(), "08P01");
+                    throw definite(true, timeoutMs, ops, new SQLNonTransientConnectionException(
+                        "unexpected frame from " + describeNode() + ": " + reply.getClass().getSimpleName(), "08P01"));
                 }
                 switch (response.status())
                 {
                     case OK:
                         if (response.results().size() != ops.size())
                         {
-                            throw new SQLNonTransientConnectionException("node answered " + response.results().size() +
-                                " results for " + ops.size() + " ops", "08P01");
+                            throw definite(true, timeoutMs, ops, new SQLNonTransientConnectionException(
+                                "node answered " + response.results().size() + " results for " + ops.size() + " ops",
+                                "08P01"));
                         }
                         return response.results();
                     case OVERLOADED:
@@ -212,24 +232,31 @@ final class GeoSession implements AutoCloseable
                         break;
                     case UNAVAILABLE:
                         lastTransient = new SQLTransientConnectionException(response.message(), "08006");
-                        connection.close();
+                        current.close();
                         connection = null;
                         continue;
                     case TIMEOUT:
-                        throw new SQLTimeoutException(response.message() + " (a write may still apply, at most once)",
-                            "HYT00");
+                        // the node gave up (its own cap, or a superseded copy): outcome unknown; if our deadline is
+                        // still ahead, ask again with the same request number
+                        uncertain = true;
+                        lastTransient = new SQLTimeoutException(response.message(), "HYT00");
+                        break;
                     case UNKNOWN_KEYSPACE:
-                        throw new SQLSyntaxErrorException(response.message(), "42P01");
+                        throw definite(uncertain, timeoutMs, ops,
+                            new SQLSyntaxErrorException(response.message(), "42P01"));
                     case MIXED_SCOPE:
-                        throw new SQLSyntaxErrorException(response.message(), "42000");
+                        throw definite(uncertain, timeoutMs, ops,
+                            new SQLSyntaxErrorException(response.message(), "42000"));
                     case INVALID:
-                        throw new SQLDataException(response.message(), "22023");
+                        throw definite(uncertain, timeoutMs, ops, new SQLDataException(response.message(), "22023"));
                     case AUTH_FAILED:
-                        throw new SQLInvalidAuthorizationSpecException(response.message(), "28000");
+                        throw definite(uncertain, timeoutMs, ops,
+                            new SQLInvalidAuthorizationSpecException(response.message(), "28000"));
                     default:
-                        throw new SQLNonTransientConnectionException(response.message(), "08P01");
+                        throw definite(uncertain, timeoutMs, ops,
+                            new SQLNonTransientConnectionException(response.message(), "08P01"));
                 }
-                // took no effect and may succeed later: back off, then retry with the same request number
+                // took no effect, or may still: back off, then retry with the same request number
                 sleepUntil(Math.min(deadlineNs, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs)));
                 backoffMs = Math.min(RETRY_BACKOFF_MAX_MS, backoffMs * 2);
             }
@@ -240,11 +267,60 @@ final class GeoSession implements AutoCloseable
         }
     }
 
+    /**
+     * {@code failure} as thrown to the application: unchanged when the command certainly took no effect; a timeout
+     * (outcome unknown, applied at most once) with it as the cause when an earlier attempt may have applied it.
+     */
+    private static SQLException definite(
+        final boolean uncertain, final long timeoutMs, final List<ClientOp> ops, final SQLException failure)
+    {
+        boolean writes = false;
+        for (final ClientOp op : ops)
+        {
+            writes |= op.type().isWrite();
+        }
+        if (!uncertain || !writes)
+        {
+            return failure;
+        }
+        return new SQLTimeoutException("the statement failed after an earlier attempt may have reached a node, so " +
+            "the write may still apply (at most once): " + failure.getMessage(), "HYT00", failure);
+    }
+
+    /** Waits for the session (one request at a time) no longer than the statement's deadline. */
+    private void lockUntil(final long deadlineNs, final long timeoutMs) throws SQLException
+    {
+        try
+        {
+            if (!lock.tryLock(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                throw new SQLTimeoutException("the connection was busy with another statement for the whole " +
+                    timeoutMs + " ms deadline", "HYT00");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new SQLNonTransientConnectionException("interrupted", "HY008", ex);
+        }
+    }
+
     /** Pings the connected node (reconnecting if needed) within {@code timeoutMs}. */
     boolean isValid(final long timeoutMs)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        lock.lock();
+        try
+        {
+            if (!lock.tryLock(timeoutMs, TimeUnit.MILLISECONDS))
+            {
+                return false;
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
         try
         {
             if (closed)
@@ -275,22 +351,15 @@ final class GeoSession implements AutoCloseable
         return closed;
     }
 
+    /** Closes at once, also while another thread's statement is in progress (that statement then fails). */
     @Override
     public void close()
     {
-        lock.lock();
-        try
+        closed = true;
+        final NodeConnection current = connection;
+        if (current != null)
         {
-            closed = true;
-            if (connection != null)
-            {
-                connection.close();
-                connection = null;
-            }
-        }
-        finally
-        {
-            lock.unlock();
+            current.close();
         }
     }
 

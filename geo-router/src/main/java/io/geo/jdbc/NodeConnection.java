@@ -21,6 +21,23 @@ import java.nio.ByteBuffer;
  */
 final class NodeConnection implements AutoCloseable
 {
+    /**
+     * Closes a connection whose blocking write outlives its deadline (socket timeouts cover reads only): one daemon
+     * thread for the whole driver, idle unless a write is in progress.
+     */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG;
+
+    static
+    {
+        WATCHDOG = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable ->
+        {
+            final Thread thread = new Thread(runnable, "geo-jdbc-write-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        WATCHDOG.setRemoveOnCancelPolicy(true);
+    }
+
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -56,7 +73,7 @@ final class NodeConnection implements AutoCloseable
             socket.connect(new InetSocketAddress(host, port), Math.max(1, timeoutMs));
             final String address = host + ":" + port;
             final OutputStream out = socket.getOutputStream();
-            write(out, helloMessage);
+            write(socket, out, helloMessage, deadlineNs);
             final WireMessage reply = read(socket, socket.getInputStream(), deadlineNs);
             if (reply instanceof WireMessage.HelloOk ok)
             {
@@ -105,7 +122,7 @@ final class NodeConnection implements AutoCloseable
         }
         try
         {
-            write(out, request);
+            write(socket, out, request, deadlineNs);
             while (true)
             {
                 final WireMessage reply = read(socket, in, deadlineNs);
@@ -127,7 +144,8 @@ final class NodeConnection implements AutoCloseable
         }
     }
 
-    private static void write(final OutputStream out, final WireMessage message) throws IOException
+    private static void write(final Socket socket, final OutputStream out, final WireMessage message,
+        final long deadlineNs) throws IOException
     {
         final ByteBuffer frame;
         try
@@ -136,10 +154,47 @@ final class NodeConnection implements AutoCloseable
         }
         catch (final WireException ex)
         {
-            throw new IllegalArgumentException(ex.getMessage(), ex);
+            throw new FrameTooLargeException(ex.getMessage());
         }
-        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
-        out.flush();
+        final java.util.concurrent.ScheduledFuture<?> alarm = WATCHDOG.schedule(() ->
+        {
+            try
+            {
+                socket.close();
+            }
+            catch (final IOException ignore)
+            {
+                // closing to unblock the writer
+            }
+        }, Math.max(0, deadlineNs - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        try
+        {
+            out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new SocketTimeoutException("the node did not take the request before the deadline");
+            }
+            throw ex;
+        }
+        finally
+        {
+            alarm.cancel(false);
+        }
+    }
+
+    /** The request does not fit in a frame: nothing was sent. */
+    static final class FrameTooLargeException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        FrameTooLargeException(final String message)
+        {
+            super(message);
+        }
     }
 
     private static WireMessage read(final Socket socket, final InputStream in, final long deadlineNs)

@@ -29,8 +29,8 @@ class DriverConfigTest
                 "[h:1] user= region= linearizable connect=2000 request=30000 attempt=5000 cross=false"),
             arguments("jdbc:geo://a:1,b:2/?consistency=stale-local&connectTimeout=500&region=eu-west-1", props(),
                 "[a:1, b:2] user= region=eu-west-1 stale-local connect=500 request=30000 attempt=5000 cross=false"),
-            arguments("jdbc:geo://a:1?user=app%20one&crossRegionFailover=TRUE&requestTimeout=3600000", props(),
-                "[a:1] user=app one region= linearizable connect=2000 request=3600000 attempt=5000 cross=true"),
+            arguments("jdbc:geo://a:1?user=app%20one&crossRegionFailover=TRUE&requestTimeout=600000", props(),
+                "[a:1] user=app one region= linearizable connect=2000 request=600000 attempt=5000 cross=true"),
             arguments("jdbc:geo://a:1/?consistency=linearizable",
                 props("CONSISTENCY", "Stale-Local", "attemptTimeout", "1"),
                 "[a:1] user= region= stale-local connect=2000 request=30000 attempt=1 cross=false"),
@@ -94,7 +94,7 @@ class DriverConfigTest
             assertThrows(SQLException.class, () -> DriverConfig.parse("jdbc:geo://h:1/?connectTimeout=-5", null));
 
         assertEquals("connection property connectTimeout='-5' is invalid: expected milliseconds between 1 and " +
-            "3600000", ex.getMessage());
+            "600000", ex.getMessage());
     }
 
     @Test

@@ -11,6 +11,12 @@ public final class Result
 {
     public static final Result OK = new Result(true, null);
     public static final Result NOT_FOUND = new Result(false, null);
+    /**
+     * The result of every op of a write whose client has moved on (a request number below the last one applied for
+     * that client): not applied, and its real outcome is not known here. Recognised by identity
+     * ({@link #isSuperseded()}); {@link #of} never returns it.
+     */
+    public static final Result SUPERSEDED = new Result(false, null);
 
     private final boolean ok;
     private final byte[] value;
@@ -24,6 +30,12 @@ public final class Result
     public static Result of(final boolean ok, final byte[] value)
     {
         return value == null ? (ok ? OK : NOT_FOUND) : new Result(ok, value);
+    }
+
+    /** True for {@link #SUPERSEDED}: the command was not applied because its client had moved on. */
+    public boolean isSuperseded()
+    {
+        return this == SUPERSEDED;
     }
 
     public boolean ok()

@@ -84,7 +84,7 @@ public final class KeyValueStateMachine implements StateMachine
             }
             // An older request of a client that has moved on: it was superseded and is not applied.
             final Result[] stale = new Result[command.opCount()];
-            java.util.Arrays.fill(stale, Result.NOT_FOUND);
+            java.util.Arrays.fill(stale, Result.SUPERSEDED);
             return stale;
         }
         final Result[] results = new Result[command.opCount()];

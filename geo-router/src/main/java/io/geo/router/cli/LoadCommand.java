@@ -270,9 +270,12 @@ final class LoadCommand implements Callable<Integer>
             this.thread = new Thread(this, "load-" + index);
             this.thread.setDaemon(true);
             final SecureRandom seeds = new SecureRandom();
+            // one block of sessions per connection (the node checks it): the HELLO's id and the ones after it
+            final long base = Math.max(1, (seeds.nextLong() & Long.MAX_VALUE) / WireCodec.SESSIONS_PER_CONNECTION) *
+                WireCodec.SESSIONS_PER_CONNECTION;
             for (int i = 0; i < pipeline; i++)
             {
-                sessionIds[i] = seeds.nextLong() & Long.MAX_VALUE | 1;
+                sessionIds[i] = base + i;
             }
             this.random = new SplittableRandom(seeds.nextLong());
             this.value = new byte[valueBytes];

@@ -29,6 +29,14 @@ public final class ClientEndpoint implements AutoCloseable
 {
     /** Bytes of responses queued for one client before it is disconnected as too slow. */
     public static final int MAX_OUTBOUND_BYTES = 16 * 1024 * 1024;
+    /** Above this many queued bytes the endpoint stops reading a client's requests until it reads its answers. */
+    public static final int PAUSE_READING_BYTES = 1024 * 1024;
+    /** Largest frame accepted before HELLO (a HELLO is small): an unauthenticated peer cannot make it allocate more. */
+    public static final int MAX_FRAME_BYTES_BEFORE_HELLO = 64 * 1024;
+    /** A connection that has not said HELLO within this long is closed. */
+    public static final long HELLO_TIMEOUT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /** A connection closing after an ERROR frame that its peer does not read within this long is closed anyway. */
+    public static final long CLOSING_TIMEOUT_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     private static final int INITIAL_READ_BUFFER_BYTES = 16 * 1024;
 
     /** What the node does with client frames; called on the duty-cycle thread. */
@@ -58,6 +66,8 @@ public final class ClientEndpoint implements AutoCloseable
         private boolean closing;
         private boolean closed;
         private SelectionKey key;
+        private final long acceptedNs = System.nanoTime();
+        private long closingSinceNs;
 
         private Client(final SocketChannel channel, final long id, final String remote)
         {
@@ -103,8 +113,7 @@ public final class ClientEndpoint implements AutoCloseable
             catch (final WireException ex)
             {
                 // a response too large for a frame (results over the limit): tell the client instead
-                send(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "response too large: " + ex.getMessage()));
-                closing = true;
+                refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "response too large: " + ex.getMessage()));
                 return;
             }
             if (outboundBytes + frame.remaining() > MAX_OUTBOUND_BYTES)
@@ -122,7 +131,11 @@ public final class ClientEndpoint implements AutoCloseable
         void refuse(final WireMessage.Error error)
         {
             send(error);
-            closing = true;
+            if (!closing)
+            {
+                closing = true;
+                closingSinceNs = System.nanoTime();
+            }
             flush(this);
         }
     }
@@ -188,6 +201,12 @@ public final class ClientEndpoint implements AutoCloseable
     /** Accepts, reads and writes what is ready without blocking; returns the amount of work done. */
     public int poll()
     {
+        final long nowNs = System.nanoTime();
+        if (nowNs >= nextSweepNs)
+        {
+            nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+            sweep(nowNs);
+        }
         final int ready;
         try
         {
@@ -227,6 +246,26 @@ public final class ClientEndpoint implements AutoCloseable
             }
         }
         return work;
+    }
+
+    private static final long SWEEP_INTERVAL_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    private long nextSweepNs;
+
+    /** Closes connections that never said HELLO, or that do not read the ERROR that closes them. */
+    private void sweep(final long nowNs)
+    {
+        for (final Client client : new ArrayList<>(clients))
+        {
+            if (!client.helloDone && !client.closing && nowNs - client.acceptedNs > HELLO_TIMEOUT_NS)
+            {
+                malformed++;
+                close(client);
+            }
+            else if (client.closing && nowNs - client.closingSinceNs > CLOSING_TIMEOUT_NS)
+            {
+                close(client);
+            }
+        }
     }
 
     private int accept()
@@ -282,6 +321,11 @@ public final class ClientEndpoint implements AutoCloseable
     private int read(final Client client)
     {
         int frames = 0;
+        if (!client.isOpen())
+        {
+            client.key.interestOps(client.outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            return 0; // closing: its requests are no longer read
+        }
         try
         {
             final int read = client.channel.read(client.readBuffer);
@@ -296,11 +340,12 @@ public final class ClientEndpoint implements AutoCloseable
             while (client.isOpen() && buffer.remaining() >= 4)
             {
                 final int length = buffer.getInt(buffer.position());
-                if (length <= 0 || length > WireCodec.MAX_FRAME_BYTES)
+                final int limit = client.helloDone ? WireCodec.MAX_FRAME_BYTES : MAX_FRAME_BYTES_BEFORE_HELLO;
+                if (length <= 0 || length > limit)
                 {
                     malformed++;
                     client.refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "frame length " + length +
-                        " out of range 1.." + WireCodec.MAX_FRAME_BYTES));
+                        " out of range 1.." + limit));
                     return frames + 1;
                 }
                 if (buffer.remaining() < 4 + length)
@@ -322,6 +367,10 @@ public final class ClientEndpoint implements AutoCloseable
                 dispatch(client, frame);
             }
             buffer.compact();
+            if (buffer.position() == 0 && buffer.capacity() > INITIAL_READ_BUFFER_BYTES)
+            {
+                client.readBuffer = ByteBuffer.allocate(INITIAL_READ_BUFFER_BYTES); // give back a large frame's room
+            }
         }
         catch (final IOException ex)
         {
@@ -405,6 +454,11 @@ public final class ClientEndpoint implements AutoCloseable
                     return;
                 }
                 client.key.interestOps(SelectionKey.OP_READ);
+            }
+            else if (client.closing || client.outboundBytes > PAUSE_READING_BYTES)
+            {
+                // the client is not reading its answers: stop reading its requests until it catches up
+                client.key.interestOps(SelectionKey.OP_WRITE);
             }
             else
             {

@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node side of the client path: turns client requests into replicated commands and answers them. A connection
- * may carry requests of several sessions (client ids): a pipelining client uses one session per request in flight,
- * since the writes of one session are ordered one after the other (they conflict). For every
+ * carries the sessions (client ids) {@code helloId .. helloId + SESSIONS_PER_CONNECTION - 1}: a pipelining client uses
+ * one session per request in flight, since the writes of one session are ordered one after the other (they
+ * conflict); a request for any other session is refused. For every
  * request it checks the session, the keyspaces (unknown keyspace, mixed scopes) and the limits, maps each op's key
  * into its keyspace ({@link Keyspace#replicatedKey}), then either answers a stale read from the node's applied
  * state at once or submits the command to the replica (this node leads it). The replica's outcome, released after
@@ -42,6 +43,8 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     public static final int MAX_REQUEST_TIMEOUT_MS = 600_000;
     /** Requests one connection may have waiting at once; more are answered OVERLOADED. */
     public static final int MAX_PENDING_PER_CLIENT = 256;
+    /** Requests waiting at a node in all, connections closed since included (they wait out their deadline). */
+    public static final int MAX_PENDING_TOTAL = 65_536;
     private static final int UNSET = -1;
 
     /** Reads the node's applied state, for stale reads. */
@@ -97,6 +100,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     private final HashMap<Long, Integer> pendingByConnection = new HashMap<>();
     private ReplicaHost host;
     private long nowNs;
+    private int pendingTotal;
     private long requests;
     private long staleReads;
     private long timeouts;
@@ -130,6 +134,14 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         this.nodes = List.copyOf(nodes);
         this.limits = limits;
         this.maxUserKeyBytes = limits.maxKeyBytes() - longestPrefix;
+        // every answer must fit in a frame: one result per op, each up to a value
+        final long worstResponseBytes = 64L + (long)limits.maxOpsPerCommand() * (5L + limits.maxValueBytes());
+        if (worstResponseBytes > WireCodec.MAX_FRAME_BYTES)
+        {
+            throw new IllegalArgumentException("maxOpsPerCommand x maxValueBytes (" + limits.maxOpsPerCommand() +
+                " x " + limits.maxValueBytes() + ") allows answers of " + worstResponseBytes + " bytes, more than " +
+                "the client protocol's frame limit of " + WireCodec.MAX_FRAME_BYTES);
+        }
         this.clientPassword = clientPassword == null ? null : clientPassword.clone();
         this.localState = Objects.requireNonNull(localState, "localState");
         this.latency = Objects.requireNonNull(latency, "latency");
@@ -155,9 +167,11 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             return new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "client protocol version " + hello.version() +
                 " is not supported; this node speaks version " + WireCodec.VERSION);
         }
-        if (hello.clientId() == 0)
+        if (hello.clientId() <= 0 || hello.clientId() % WireCodec.SESSIONS_PER_CONNECTION != 0)
         {
-            return new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "client id 0 is reserved");
+            return new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "client id " + hello.clientId() + " is not " +
+                "a positive multiple of " + WireCodec.SESSIONS_PER_CONNECTION + " (a connection's sessions are the " +
+                "next " + WireCodec.SESSIONS_PER_CONNECTION + " ids)");
         }
         if (clientPassword != null &&
             !MessageDigest.isEqual(clientPassword, hello.password().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
@@ -173,9 +187,11 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     public void onRequest(final ClientEndpoint.Client client, final WireMessage.Request request)
     {
         requests++;
-        if (request.clientId() == 0)
+        if (Long.compareUnsigned(request.clientId() - client.sessionId(), WireCodec.SESSIONS_PER_CONNECTION) >= 0)
         {
-            client.refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "client id 0 is reserved"));
+            client.refuse(new WireMessage.Error(ClientStatus.PROTOCOL_ERROR, "request for client " +
+                request.clientId() + " on a connection whose sessions are " + client.sessionId() + ".." +
+                (client.sessionId() + WireCodec.SESSIONS_PER_CONNECTION - 1)));
             return;
         }
         final String problem = check(request);
@@ -201,11 +217,12 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             return;
         }
         final int waiting = pendingByConnection.getOrDefault(client.id(), 0);
-        if (waiting >= MAX_PENDING_PER_CLIENT)
+        if (waiting >= MAX_PENDING_PER_CLIENT || pendingTotal >= MAX_PENDING_TOTAL)
         {
             rejected++;
             answer(client, request.correlation(), ClientStatus.OVERLOADED, "connection has " + waiting +
-                " requests waiting, the limit is " + MAX_PENDING_PER_CLIENT);
+                " requests waiting (limit " + MAX_PENDING_PER_CLIENT + "), the node " + pendingTotal + " (limit " +
+                MAX_PENDING_TOTAL + ")");
             return;
         }
         final long timeoutMs = Math.min(Math.max(1, request.timeoutMs()), MAX_REQUEST_TIMEOUT_MS);
@@ -214,6 +231,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         pending.computeIfAbsent(id, ignore -> new ArrayList<>(1)).add(new Pending(client, request.correlation(),
             nowNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs), nowNs, !command.isReadOnly()));
         pendingByConnection.merge(client.id(), 1, Integer::sum);
+        pendingTotal++;
         if (!alreadyWaiting)
         {
             // a retry of a request this node is still working on waits for the same outcome
@@ -348,6 +366,19 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         {
             return; // a command recovered here for another node, or answered already
         }
+        if (results.length > 0 && results[0].isSuperseded())
+        {
+            // the client had moved on to later requests before this one executed: it was not applied, and saying
+            // OK (or reporting "not found") would be a wrong answer
+            for (final Pending p : waiters)
+            {
+                released(p.client);
+                answer(p.client, p.correlation, ClientStatus.TIMEOUT, "request " + command.requestNumber() +
+                    " of client " + command.clientId() + " was superseded by a later request of the same client " +
+                    "and not applied");
+            }
+            return;
+        }
         final List<ClientResult> answer = new ArrayList<>(results.length);
         for (final Result result : results)
         {
@@ -386,6 +417,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
 
     private void released(final ClientEndpoint.Client client)
     {
+        pendingTotal--;
         pendingByConnection.computeIfPresent(client.id(), (k, v) -> v <= 1 ? null : v - 1);
     }
 

@@ -56,6 +56,7 @@ public final class Sidecar implements AutoCloseable
         ChronicleStateMachine openedState = null;
         AeronTransport openedTransport = null;
         ClientEndpoint openedClients = null;
+        ReplicaHost openedHost = null;
         final List<WireMessage.NodeAddress> clientAddresses = new ArrayList<>();
         for (final ClusterNode peer : config.nodes())
         {
@@ -96,6 +97,9 @@ public final class Sidecar implements AutoCloseable
                 .conclude());
             stateHolder[0] = openedState;
             openedClients = ClientEndpoint.bind(node.client(), config.maxClients(), router);
+            // replaying the write-ahead log happens here: if it fails, nothing stays open
+            openedHost = new ReplicaHost(config.replicaConfig(nodeId), openedStore, openedState, openedTransport,
+                router, TICK_INTERVAL_NS, System.nanoTime());
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -106,8 +110,7 @@ public final class Sidecar implements AutoCloseable
         this.store = openedStore;
         this.stateMachine = openedState;
         this.transport = openedTransport;
-        this.host = new ReplicaHost(config.replicaConfig(nodeId), store, stateMachine, transport,
-            router, TICK_INTERVAL_NS, System.nanoTime());
+        this.host = openedHost;
         router.host(host);
     }
 

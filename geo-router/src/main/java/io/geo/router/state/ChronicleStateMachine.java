@@ -287,7 +287,7 @@ public final class ChronicleStateMachine implements StateMachine, AutoCloseable
                 }
                 // An older request of a client that has moved on: superseded, not applied.
                 final Result[] stale = new Result[command.opCount()];
-                Arrays.fill(stale, Result.NOT_FOUND);
+                Arrays.fill(stale, Result.SUPERSEDED);
                 return stale;
             }
         }

@@ -2,6 +2,7 @@ package io.geo.router.client;
 
 import io.geo.client.ClientOp;
 import io.geo.client.ClientStatus;
+import io.geo.client.WireCodec;
 import io.geo.client.WireMessage;
 import io.geo.router.sidecar.InProcessCluster;
 import io.geo.router.sidecar.TestClusters;
@@ -121,6 +122,38 @@ class ClientPathTest
     }
 
     @Test
+    void shouldRefuseRequestsUnderAnotherConnectionsSession() throws Exception
+    {
+        try (RawClient victim = new RawClient(port(0), 4242); RawClient other = new RawClient(port(0), 777))
+        {
+            victim.hello();
+            other.hello();
+            // a request under the victim's session would poison its dedup state (answered OK, never applied)
+            other.send(new WireMessage.Request(other.correlation++, victim.clientId, Long.MAX_VALUE, 15_000, false,
+                java.util.List.of(ClientOp.put("kv", utf8("junk"), utf8("x")))));
+            assertInstanceOf(WireMessage.Error.class, other.receive());
+            assertEquals(ClientStatus.OK, victim.call(1, false, ClientOp.put("kv", utf8("acct"), utf8("100"))).status());
+            assertArrayEquals(utf8("100"), victim.call(2, false, ClientOp.get("kv", utf8("acct"))).results().get(0)
+                .value(), "the victim's write applied");
+        }
+    }
+
+    @Test
+    void shouldNeverAnswerOkForASupersededRequest() throws Exception
+    {
+        try (RawClient a = new RawClient(port(0), 35))
+        {
+            a.hello();
+            assertEquals(ClientStatus.OK, a.call(5, false, ClientOp.put("kv", utf8("sup"), utf8("five"))).status());
+            // request 4 arrives after request 5 applied (a late copy of a timed-out request): not applied, not OK
+            final WireMessage.Response late = a.call(4, false, ClientOp.put("kv", utf8("sup"), utf8("four")));
+            assertEquals(ClientStatus.TIMEOUT, late.status(), late.message());
+            assertTrue(late.message().contains("superseded"), late.message());
+            assertArrayEquals(utf8("five"), a.call(6, false, ClientOp.get("kv", utf8("sup"))).results().get(0).value());
+        }
+    }
+
+    @Test
     void shouldServeStaleReadsFromLocalStateAndRefuseStaleWrites() throws Exception
     {
         try (RawClient a = new RawClient(port(2), 41))
@@ -171,16 +204,17 @@ class ClientPathTest
     {
         try (RawClient a = new RawClient(port(0), 71))
         {
-            a.send(new WireMessage.Request(1, 71, 1, 1000, false, java.util.List.of(ClientOp.get("kv", utf8("x")))));
+            a.send(new WireMessage.Request(1, a.clientId, 1, 1000, false,
+                java.util.List.of(ClientOp.get("kv", utf8("x")))));
             assertInstanceOf(WireMessage.Error.class, a.receive());
         }
         try (RawClient a = new RawClient(port(0), 72))
         {
             a.hello();
             // pipelined: two sessions' increments in flight on one connection, answered by correlation
-            a.send(new WireMessage.Request(1, 73, 1, 10_000, false,
+            a.send(new WireMessage.Request(1, a.clientId + 1, 1, 10_000, false,
                 java.util.List.of(ClientOp.incr("kv", utf8("piped"), 1))));
-            a.send(new WireMessage.Request(2, 74, 1, 10_000, false,
+            a.send(new WireMessage.Request(2, a.clientId + 2, 1, 10_000, false,
                 java.util.List.of(ClientOp.incr("kv", utf8("piped"), 1))));
             final java.util.Set<Long> answered = new java.util.HashSet<>();
             for (int i = 0; i < 2; i++)
@@ -190,8 +224,9 @@ class ClientPathTest
                 answered.add(response.correlation());
             }
             assertEquals(java.util.Set.of(1L, 2L), answered);
-            a.send(new WireMessage.Request(3, 0, 1, 1000, false, java.util.List.of(ClientOp.get("kv", utf8("x")))));
-            assertInstanceOf(WireMessage.Error.class, a.receive(), "client id 0 is reserved");
+            a.send(new WireMessage.Request(3, a.clientId + WireCodec.SESSIONS_PER_CONNECTION, 1, 1000, false,
+                java.util.List.of(ClientOp.get("kv", utf8("x")))));
+            assertInstanceOf(WireMessage.Error.class, a.receive(), "a session of another connection's block");
         }
     }
 }

@@ -26,7 +26,7 @@ final class RawClient implements AutoCloseable
         socket.setSoTimeout(20_000);
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(socket.getInputStream());
-        this.clientId = clientId;
+        this.clientId = clientId * WireCodec.SESSIONS_PER_CONNECTION; // a connection's block of sessions
     }
 
     WireMessage hello() throws Exception
