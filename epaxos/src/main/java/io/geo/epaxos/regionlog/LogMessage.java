@@ -70,4 +70,9 @@ public sealed interface LogMessage
     record CatchUpReply(long firstSlot, List<LogEntry> entries, long commitIndex) implements LogMessage
     {
     }
+
+    /** Follower to leader in Multi-Paxos mode (no delegation): propose these entries of mine. */
+    record Forward(List<LogEntry> entries) implements LogMessage
+    {
+    }
 }

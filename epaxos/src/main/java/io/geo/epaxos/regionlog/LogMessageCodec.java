@@ -7,6 +7,8 @@ import io.geo.epaxos.regionlog.sbe.AcceptedDecoder;
 import io.geo.epaxos.regionlog.sbe.AcceptedEncoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpReplyDecoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpReplyEncoder;
+import io.geo.epaxos.regionlog.sbe.ForwardDecoder;
+import io.geo.epaxos.regionlog.sbe.ForwardEncoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpRequestDecoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpRequestEncoder;
 import io.geo.epaxos.regionlog.sbe.CommitDecoder;
@@ -101,6 +103,7 @@ public final class LogMessageCodec
     private final GrantEncoder grantEncoder = new GrantEncoder();
     private final CatchUpRequestEncoder catchUpRequestEncoder = new CatchUpRequestEncoder();
     private final CatchUpReplyEncoder catchUpReplyEncoder = new CatchUpReplyEncoder();
+    private final ForwardEncoder forwardEncoder = new ForwardEncoder();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PrepareDecoder prepareDecoder = new PrepareDecoder();
@@ -114,6 +117,7 @@ public final class LogMessageCodec
     private final GrantDecoder grantDecoder = new GrantDecoder();
     private final CatchUpRequestDecoder catchUpRequestDecoder = new CatchUpRequestDecoder();
     private final CatchUpReplyDecoder catchUpReplyDecoder = new CatchUpReplyDecoder();
+    private final ForwardDecoder forwardDecoder = new ForwardDecoder();
     private final VarDataEncodingDecoder varDataDecoder = new VarDataEncodingDecoder();
 
     /** The frame being decoded, positions relative to its start; decoders never see the caller's buffer. */
@@ -239,6 +243,17 @@ public final class LogMessageCodec
         {
             checkSlot(m.commitIndex(), "commitIndex");
             bodyLength = CatchUpReplyEncoder.BLOCK_LENGTH + entriesLength(m.firstSlot(), m.entries());
+        }
+        else if (message instanceof LogMessage.Forward m)
+        {
+            for (final LogEntry entry : m.entries() == null ? List.<LogEntry>of() : m.entries())
+            {
+                if (entry != null && entry.isNoop())
+                {
+                    throw new CodecException("a Forward carries no no-ops");
+                }
+            }
+            bodyLength = ForwardEncoder.BLOCK_LENGTH + entriesLength(0, m.entries());
         }
         else
         {
@@ -376,6 +391,21 @@ public final class LogMessageCodec
                 catchUpRequestEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
                     .fromNode(fromNode)
                     .fromSlot(m.fromSlot());
+            return HEADER_LENGTH + encoder.encodedLength();
+        }
+        if (message instanceof LogMessage.Forward m)
+        {
+            final ForwardEncoder encoder = forwardEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .fromNode(fromNode);
+            final ForwardEncoder.EntriesEncoder entriesEncoder = encoder.entriesCount(m.entries().size());
+            for (final LogEntry entry : m.entries())
+            {
+                final byte[] payload = entry.payload();
+                entriesEncoder.next()
+                    .origin(entry.origin())
+                    .sequence(entry.sequence())
+                    .putPayload(payload, 0, payload.length);
+            }
             return HEADER_LENGTH + encoder.encodedLength();
         }
         return encodeCatchUpReply(fromNode, (LogMessage.CatchUpReply)message, buffer, offset);
@@ -610,6 +640,8 @@ public final class LogMessageCodec
                 return decodeCatchUpRequest(blockLength);
             case CatchUpReplyDecoder.TEMPLATE_ID:
                 return decodeCatchUpReply(blockLength);
+            case ForwardDecoder.TEMPLATE_ID:
+                return decodeForward(blockLength);
             default:
                 throw new CodecException("unknown template id " + templateId);
         }
@@ -789,6 +821,31 @@ public final class LogMessageCodec
         final LogMessage.CatchUpReply message =
             new LogMessage.CatchUpReply(firstSlot, unmodifiable(entryArray), commitIndex);
         return decoded(decoder.limit(), fromNode, message);
+    }
+
+    private Decoded decodeForward(final int blockLength) throws CodecException
+    {
+        checkBlock(blockLength, ForwardDecoder.BLOCK_LENGTH, "Forward");
+        final ForwardDecoder decoder =
+            forwardDecoder.wrap(frame, HEADER_LENGTH, blockLength, ForwardDecoder.SCHEMA_VERSION);
+        final int fromNode = node(decoder.fromNode());
+        require(decoder.limit(), GROUP_HEADER_LENGTH, "entries");
+        final ForwardDecoder.EntriesDecoder entries = decoder.entries();
+        final int count = entryCount(entries.actingBlockLength(), entries.count(), decoder.limit());
+        final LogEntry[] entryArray = count == 0 ? NO_ENTRIES : new LogEntry[count];
+        for (int i = 0; i < count; i++)
+        {
+            require(decoder.limit(), ENTRY_BLOCK_LENGTH, "entry");
+            entries.next();
+            final LogEntry entry = decodeEntry(entries.origin(), entries.sequence(), decoder.limit());
+            if (entry.isNoop())
+            {
+                throw new CodecException("a Forward carries no no-ops");
+            }
+            decoder.limit(decoder.limit() + VAR_DATA_HEADER_LENGTH + entry.payload().length);
+            entryArray[i] = entry;
+        }
+        return decoded(decoder.limit(), fromNode, new LogMessage.Forward(unmodifiable(entryArray)));
     }
 
     /**

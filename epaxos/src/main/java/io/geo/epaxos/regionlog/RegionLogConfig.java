@@ -17,6 +17,7 @@ public final class RegionLogConfig
     private int maxPendingAppends = 4096;
     private int maxPayloadBytes = 1024 * 1024;
     private int maxBatchBytes = 4 * 1024 * 1024;
+    private boolean delegation = true;
     private long randomSeed = 1;
 
     public RegionLogConfig nodeId(final int value)
@@ -83,6 +84,21 @@ public final class RegionLogConfig
     {
         maxPayloadBytes = value;
         return this;
+    }
+
+    /**
+     * True (the default): every node proposes its own entries in slots the leader grants it. False: Multi-Paxos, the
+     * leader proposes every entry and the others forward theirs to it (the baseline delegation is measured against).
+     */
+    public RegionLogConfig delegation(final boolean value)
+    {
+        delegation = value;
+        return this;
+    }
+
+    public boolean delegation()
+    {
+        return delegation;
     }
 
     /** Bytes of entries in one Accept or CatchUpReply (a single larger entry still goes alone). */

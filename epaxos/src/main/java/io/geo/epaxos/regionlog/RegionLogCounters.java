@@ -19,6 +19,7 @@ public final class RegionLogCounters
     long filledNoops;
     long catchUpRequests;
     long conflictingAccepts;
+    long duplicatesSkipped;
 
     public long appends()
     {
@@ -94,6 +95,12 @@ public final class RegionLogCounters
     public long conflictingAccepts()
     {
         return conflictingAccepts;
+    }
+
+    /** Second copies of an entry applied as no-ops (Multi-Paxos mode retries). */
+    public long duplicatesSkipped()
+    {
+        return duplicatesSkipped;
     }
 
     public long catchUpRequests()

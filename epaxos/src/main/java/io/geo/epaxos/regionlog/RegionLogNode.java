@@ -84,6 +84,16 @@ public final class RegionLogNode
     /** Entries of this node proposed in a slot whose outcome is not known yet. */
     private final TreeMap<Long, LogEntry> ownInSlot = new TreeMap<>();
     private final ArrayDeque<LogEntry> pending = new ArrayDeque<>();
+    /** Multi-Paxos mode: entries of ours sent to the leader and not yet applied, by sequence. */
+    private final TreeMap<Long, LogEntry> forwarded = new TreeMap<>();
+    private long lastForwardNs = Long.MIN_VALUE / 2;
+    /**
+     * Entries applied so far, per origin and incarnation (sequence >>> 32): everything through a watermark, and the
+     * ones above it. In Multi-Paxos mode a forwarded entry may be proposed twice (a retry after a leader change); the
+     * second copy is applied as a no-op. Deterministic, since every node applies the same log.
+     */
+    private final java.util.HashMap<Long, long[]> appliedThrough = new java.util.HashMap<>();
+    private final java.util.HashMap<Long, java.util.TreeSet<Long>> appliedAbove = new java.util.HashMap<>();
     private final ArrayDeque<Range> ranges = new ArrayDeque<>();
 
     private Role role = Role.FOLLOWER;
@@ -186,7 +196,7 @@ public final class RegionLogNode
     {
         this.nowNs = nowNs;
         if (payload.length > config.maxPayloadBytes() ||
-            pending.size() + ownInSlot.size() >= config.maxPendingAppends())
+            pending.size() + ownInSlot.size() + forwarded.size() >= config.maxPendingAppends())
         {
             counters.refusedAppends++;
             return -1;
@@ -249,6 +259,10 @@ public final class RegionLogNode
         else if (message instanceof LogMessage.CatchUpReply m)
         {
             onCatchUpReply(from, m);
+        }
+        else if (message instanceof LogMessage.Forward m)
+        {
+            onForward(from, m);
         }
         fillIdleRanges(); // others' slots beyond a range of ours may have just appeared
         advance();
@@ -452,7 +466,7 @@ public final class RegionLogNode
         {
             // ahead of time only to nodes heard from lately: a silent node's range would stall the log until the
             // next view; it gets slots when it asks
-            if (node == self || nowNs - lastHeardNs[node] < config.electionTimeoutNs())
+            if (node == self || config.delegation() && nowNs - lastHeardNs[node] < config.electionTimeoutNs())
             {
                 grant(node);
             }
@@ -701,7 +715,16 @@ public final class RegionLogNode
         while (appliedIndex < durableCommitIndex)
         {
             appliedIndex++;
-            final LogEntry entry = slots.get(appliedIndex).entry;
+            LogEntry entry = slots.get(appliedIndex).entry;
+            if (!entry.isNoop() && !markApplied(entry))
+            {
+                counters.duplicatesSkipped++;
+                entry = LogEntry.NOOP; // a second copy of an entry (Multi-Paxos retries): applied once
+            }
+            if (!entry.isNoop() && entry.origin() == self)
+            {
+                forwarded.remove(entry.sequence());
+            }
             applier.apply(appliedIndex, entry);
             counters.applied++;
             if (entry.isNoop())
@@ -719,6 +742,20 @@ public final class RegionLogNode
         if (role == Role.CANDIDATE || Ballot.round(promisedView) == 0)
         {
             return;
+        }
+        if (!config.delegation())
+        {
+            if (role != Role.LEADER)
+            {
+                forwardPending();
+                return;
+            }
+            if (!forwarded.isEmpty())
+            {
+                // now leading: propose what we had sent to the old leader (a copy it proposed is applied once)
+                pending.addAll(forwarded.values());
+                forwarded.clear();
+            }
         }
         long orphan = lowestOrphanSlot();
         while ((!pending.isEmpty() || orphan > 0) && !ranges.isEmpty())
@@ -769,6 +806,106 @@ public final class RegionLogNode
         {
             requestGrant();
         }
+    }
+
+    /** Multi-Paxos mode, not leading: send queued entries to the leader, and again those it has not applied yet. */
+    private void forwardPending()
+    {
+        final int leader = Ballot.owner(promisedView);
+        if (leader == self)
+        {
+            return;
+        }
+        final boolean resend = !forwarded.isEmpty() && nowNs - lastForwardNs >= config.retransmitTimeoutNs();
+        if (pending.isEmpty() && !resend)
+        {
+            return;
+        }
+        final List<LogEntry> batch = new ArrayList<>();
+        int bytes = 0;
+        if (resend)
+        {
+            for (final LogEntry entry : forwarded.values())
+            {
+                if (batch.size() == config.maxBatchEntries() || !batch.isEmpty() &&
+                    bytes + entry.encodedSize() > config.maxBatchBytes())
+                {
+                    sink.send(leader, new LogMessage.Forward(List.copyOf(batch)));
+                    batch.clear();
+                    bytes = 0;
+                }
+                batch.add(entry);
+                bytes += entry.encodedSize();
+                counters.retransmits++;
+            }
+        }
+        while (!pending.isEmpty())
+        {
+            final LogEntry entry = pending.pollFirst();
+            if (batch.size() == config.maxBatchEntries() || !batch.isEmpty() &&
+                bytes + entry.encodedSize() > config.maxBatchBytes())
+            {
+                sink.send(leader, new LogMessage.Forward(List.copyOf(batch)));
+                batch.clear();
+                bytes = 0;
+            }
+            batch.add(entry);
+            bytes += entry.encodedSize();
+            forwarded.put(entry.sequence(), entry);
+        }
+        if (!batch.isEmpty())
+        {
+            sink.send(leader, new LogMessage.Forward(List.copyOf(batch)));
+        }
+        lastForwardNs = nowNs;
+    }
+
+    private void onForward(final int from, final LogMessage.Forward m)
+    {
+        if (config.delegation() || role != Role.LEADER)
+        {
+            return; // the sender learns the leader from heartbeats and forwards again
+        }
+        for (final LogEntry entry : m.entries())
+        {
+            if (entry.origin() == from && !entry.isNoop() && !isApplied(entry) &&
+                pending.size() < config.maxPendingAppends())
+            {
+                pending.add(entry);
+            }
+        }
+    }
+
+    private boolean isApplied(final LogEntry entry)
+    {
+        final long key = ((long)entry.origin() << 32) ^ (entry.sequence() >>> 32);
+        final long number = entry.sequence() & 0xFFFF_FFFFL;
+        final long[] through = appliedThrough.get(key);
+        if (through != null && number <= through[0])
+        {
+            return true;
+        }
+        final java.util.TreeSet<Long> above = appliedAbove.get(key);
+        return above != null && above.contains(number);
+    }
+
+    /** Records {@code entry} as applied; false if it already was (a second copy). */
+    private boolean markApplied(final LogEntry entry)
+    {
+        if (isApplied(entry))
+        {
+            return false;
+        }
+        final long key = ((long)entry.origin() << 32) ^ (entry.sequence() >>> 32);
+        final long number = entry.sequence() & 0xFFFF_FFFFL;
+        final long[] through = appliedThrough.computeIfAbsent(key, k -> new long[1]);
+        final java.util.TreeSet<Long> above = appliedAbove.computeIfAbsent(key, k -> new java.util.TreeSet<>());
+        above.add(number);
+        while (above.remove(through[0] + 1))
+        {
+            through[0]++;
+        }
+        return true;
     }
 
     /**
@@ -823,7 +960,7 @@ public final class RegionLogNode
 
     private void onGrantRequest(final int from, final LogMessage.GrantRequest m)
     {
-        if (role == Role.LEADER && m.view() == promisedView)
+        if (role == Role.LEADER && m.view() == promisedView && config.delegation())
         {
             grant(from);
         }
@@ -1103,7 +1240,7 @@ public final class RegionLogNode
     /** Entries of this node not yet chosen (queued, or proposed and waiting). */
     public int pendingAppends()
     {
-        return pending.size() + ownInSlot.size();
+        return pending.size() + ownInSlot.size() + forwarded.size();
     }
 
     public RegionLogCounters counters()

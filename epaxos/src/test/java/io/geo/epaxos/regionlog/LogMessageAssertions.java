@@ -63,6 +63,10 @@ final class LogMessageAssertions
         {
             return m.entries();
         }
+        if (message instanceof LogMessage.Forward m)
+        {
+            return m.entries();
+        }
         if (message instanceof LogMessage.Promise m)
         {
             return m.accepted().stream().map(LogMessage.AcceptedSlot::entry).toList();

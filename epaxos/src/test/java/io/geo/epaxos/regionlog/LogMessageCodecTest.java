@@ -575,7 +575,7 @@ class LogMessageCodecTest
             "schema version");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)0, LE)),
             "unknown template");
-        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)12, LE)),
+        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)13, LE)),
             "unknown template");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.blockLengthEncodingOffset(), (short)17, LE)),
             "block length");

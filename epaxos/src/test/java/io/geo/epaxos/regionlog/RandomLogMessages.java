@@ -51,7 +51,7 @@ final class RandomLogMessages
 
     private LogMessage anyMessage()
     {
-        switch (random.nextInt(11))
+        switch (random.nextInt(12))
         {
             case 0:
                 return new LogMessage.Prepare(view(), slot());
@@ -85,6 +85,18 @@ final class RandomLogMessages
             }
             case 9:
                 return new LogMessage.CatchUpRequest(slot());
+            case 11:
+            {
+                final List<LogEntry> forwarded = new java.util.ArrayList<>();
+                for (final LogEntry entry : entries())
+                {
+                    if (!entry.isNoop())
+                    {
+                        forwarded.add(entry);
+                    }
+                }
+                return new LogMessage.Forward(forwarded);
+            }
             default:
             {
                 final List<LogEntry> entries = entries();

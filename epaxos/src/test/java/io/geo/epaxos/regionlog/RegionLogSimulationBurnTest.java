@@ -46,12 +46,26 @@ class RegionLogSimulationBurnTest
         burn(1, RegionLogFaults.HEAVY, SEEDS / 10, FIRST_SEED + 400_000);
     }
 
+    @Test
+    void shouldStaySafeAndLiveInMultiPaxosMode()
+    {
+        burn(new RegionLogSimConfig().nodes(3).faults(RegionLogFaults.STANDARD).delegation(false), SEEDS / 10,
+            FIRST_SEED + 500_000);
+    }
+
     private static void burn(final int nodes, final RegionLogFaults faults, final int seeds, final long firstSeed)
     {
-        final RegionLogSimConfig config = new RegionLogSimConfig().nodes(nodes).faults(faults);
+        burn(new RegionLogSimConfig().nodes(nodes).faults(faults), seeds, firstSeed);
+    }
+
+    private static void burn(final RegionLogSimConfig config, final int seeds, final long firstSeed)
+    {
+        final int nodes = config.nodes();
+        final RegionLogFaults faults = config.faults();
         final RegionLogSimRunner.Summary summary = RegionLogSimRunner.run(config, firstSeed, Math.max(1, seeds), 10,
             System.out);
-        System.out.println("region log N=" + nodes + " " + faults + ": " + summary.toJson(config));
+        System.out.println("region log N=" + nodes + " " + faults + (config.delegation() ? "" : " multi-paxos") + ": " +
+            summary.toJson(config));
         assertEquals(0, summary.violations(), () -> "failing seeds " + summary.failingSeeds + "\n" +
             String.join("\n", summary.firstViolations));
     }

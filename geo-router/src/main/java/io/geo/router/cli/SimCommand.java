@@ -45,6 +45,14 @@ final class SimCommand implements Callable<Integer>
         description = "regionlog: nodes in the region group, 1, 3 or 5 (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    @Option(names = "--multi-paxos", description = "regionlog: no delegation, the leader proposes every entry (the " +
+        "baseline).")
+    boolean multiPaxos;
+
+    @Option(names = "--payload", paramLabel = "BYTES", defaultValue = "0",
+        description = "regionlog: padding bytes per appended entry, 0..1048576 (default: ${DEFAULT-VALUE}).")
+    int payload;
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
         description = "regionlog: simulated seconds of load per seed (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -124,12 +132,14 @@ final class SimCommand implements Callable<Integer>
             System.err.println("geo sim: --mode must be epaxos or regionlog; got '" + mode + "'");
             return 2;
         }
-        if (spec.commandLine().getParseResult().hasMatchedOption("--nodes") ||
-            spec.commandLine().getParseResult().hasMatchedOption("--seconds"))
+        for (final String regionLogOnly : new String[] {"--nodes", "--seconds", "--multi-paxos", "--payload"})
         {
-            System.err.println("geo sim: --nodes and --seconds are for --mode regionlog (EPaxos uses --regions and " +
-                "--commands)");
-            return 2;
+            if (spec.commandLine().getParseResult().hasMatchedOption(regionLogOnly))
+            {
+                System.err.println("geo sim: " + regionLogOnly + " is for --mode regionlog (EPaxos uses --regions " +
+                    "and --commands)");
+                return 2;
+            }
         }
         final SimConfig config;
         try
@@ -266,8 +276,12 @@ final class SimCommand implements Callable<Integer>
             {
                 throw new UsageException("--seconds must be more than 0 and at most 3600; got " + seconds);
             }
+            if (payload < 0 || payload > 1024 * 1024)
+            {
+                throw new UsageException("--payload must be 0..1048576; got " + payload);
+            }
             config = new RegionLogSimConfig().nodes(nodes).seconds(seconds).clientsPerNode(clients)
-                .faults(RegionLogFaults.parse(faults));
+                .faults(RegionLogFaults.parse(faults)).delegation(!multiPaxos).payloadBytes(payload);
             config.copy().validate();
         }
         catch (final UsageException | IllegalArgumentException ex)
@@ -277,9 +291,9 @@ final class SimCommand implements Callable<Integer>
         }
         final long first = seed != null ? seed : firstSeed;
         final int count = seed != null ? 1 : seeds;
-        out.printf(Locale.ROOT, "simulating %d region log seed%s from %d: %d nodes on LAN links, %.1f s of load " +
-            "each, faults %s%n", count, count == 1 ? "" : "s", first, nodes, seconds,
-            faults.toLowerCase(Locale.ROOT));
+        out.printf(Locale.ROOT, "simulating %d region log seed%s from %d: %d nodes on LAN links (%s), %.1f s of " +
+            "load each, faults %s%n", count, count == 1 ? "" : "s", first, nodes,
+            multiPaxos ? "Multi-Paxos" : "delegated", seconds, faults.toLowerCase(Locale.ROOT));
         final RegionLogSimRunner.Summary summary = RegionLogSimRunner.run(config, first, count, 10, out,
             count == 1 ? result -> out.println(result.summaryLine()) : null);
         out.printf(Locale.ROOT, "%d seeds, %d appends (acknowledged %d, unknown %d), %d slots (%d no-ops), %d view " +
