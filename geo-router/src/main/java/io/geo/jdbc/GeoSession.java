@@ -55,7 +55,6 @@ final class GeoSession implements AutoCloseable
     private long nextRequestNumber = 1;
     private long nextCorrelation = 1;
     private volatile boolean closed;
-    private long failovers;
 
     private GeoSession(final DriverConfig config)
     {
@@ -97,11 +96,6 @@ final class GeoSession implements AutoCloseable
     DriverConfig config()
     {
         return config;
-    }
-
-    long failovers()
-    {
-        return failovers;
     }
 
     /** The node currently connected, for messages: "node 2 (ap-northeast-1) at 127.0.0.1:29412". */
@@ -380,7 +374,6 @@ final class GeoSession implements AutoCloseable
         final List<String> failures = new ArrayList<>();
         final WireMessage.Hello helloMessage = new WireMessage.Hello(WireCodec.VERSION, clientId, config.user,
             config.password, config.region);
-        final boolean wasConnected = hello != null;
         long pauseMs = RETRY_BACKOFF_MIN_MS;
         while (true)
         {
@@ -413,10 +406,6 @@ final class GeoSession implements AutoCloseable
                         final DriverConfig.HostPort address = new DriverConfig.HostPort(node.host(), node.port());
                         learned.add(address);
                         regions.put(address, node.region());
-                    }
-                    if (wasConnected)
-                    {
-                        failovers++;
                     }
                     return;
                 }

@@ -18,20 +18,22 @@ public final class SidecarProcesses implements AutoCloseable
 {
     private final Path config;
     private final Process[] processes;
+    private final Thread[] readers;
     private final List<List<String>> outputs = new ArrayList<>();
 
     public SidecarProcesses(final Path config, final int nodes)
     {
         this.config = config;
         this.processes = new Process[nodes];
+        this.readers = new Thread[nodes];
         for (int i = 0; i < nodes; i++)
         {
             outputs.add(Collections.synchronizedList(new ArrayList<>()));
         }
     }
 
-    /** Starts node {@code id}; its output lines are collected (see {@link #output}). */
-    public void start(final int id) throws IOException
+    /** Starts node {@code id} with extra sidecar options; its output lines are collected (see {@link #output}). */
+    public void start(final int id, final String... extraArgs) throws IOException
     {
         if (processes[id] != null && processes[id].isAlive())
         {
@@ -39,11 +41,14 @@ public final class SidecarProcesses implements AutoCloseable
         }
         final List<String> lines = outputs.get(id);
         lines.add("---- start");
-        final Process process = new ProcessBuilder(command(id)).redirectErrorStream(true).start();
+        final List<String> command = command(id);
+        command.addAll(List.of(extraArgs));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         processes[id] = process;
         final Thread reader = new Thread(() -> read(process, lines), "sidecar-" + id + "-output");
         reader.setDaemon(true);
         reader.start();
+        readers[id] = reader;
     }
 
     /** Waits until node {@code id}'s latest start printed that it reached all {@code peers} peers. */
@@ -94,6 +99,7 @@ public final class SidecarProcesses implements AutoCloseable
         {
             throw new IllegalStateException("node " + id + " did not stop within 60 s after SIGTERM: " + output(id));
         }
+        readers[id].join(TimeUnit.SECONDS.toMillis(10)); // the rest of its output
         return process.exitValue();
     }
 
