@@ -130,6 +130,11 @@ public final class RegionLogNode
 
     // leader
     private long nextGrantSlot;
+    /**
+     * Slots per grant, per node, sized to its demand: halved when the node fills part of a range with no-ops (it had
+     * less to send than it was given), one more (up to grantSlots) when it fills a proposal with entries only.
+     */
+    private final int[] grantSize;
     private long lastProgressNs;
     private long progressMark;
 
@@ -159,6 +164,8 @@ public final class RegionLogNode
         this.random = new Random(config.randomSeed() * 31 + self);
         this.nowNs = nowNs;
         this.lastHeardNs = new long[nodeCount];
+        this.grantSize = new int[nodeCount];
+        java.util.Arrays.fill(grantSize, config.grantSlots());
         java.util.Arrays.fill(lastHeardNs, nowNs);
 
         final LogStore.State state = store.load();
@@ -553,6 +560,22 @@ public final class RegionLogNode
         broadcast(new LogMessage.Accept(promisedView, firstSlot, copy));
     }
 
+    /** Leader: sizes {@code node}'s next grants after seeing what it proposed in its range. */
+    private void observeDemand(final int node, final List<LogEntry> entries)
+    {
+        if (role != Role.LEADER || Ballot.owner(promisedView) != self)
+        {
+            return;
+        }
+        boolean noops = false;
+        for (final LogEntry entry : entries)
+        {
+            noops |= entry.isNoop();
+        }
+        grantSize[node] = noops ? Math.max(1, grantSize[node] / 2) :
+            Math.min(config.grantSlots(), grantSize[node] + 1);
+    }
+
     private void acceptLocally(final LogMessage.Accept m)
     {
         storeAccepted(m);
@@ -585,6 +608,7 @@ public final class RegionLogNode
             }
         }
         storeAccepted(m);
+        observeDemand(from, m.entries());
         sink.send(from, new LogMessage.Accepted(m.view(), m.firstSlot(), m.entries().size()));
     }
 
@@ -793,6 +817,7 @@ public final class RegionLogNode
                 break;
             }
             proposeBatch(first, batch);
+            observeDemand(self, batch);
             range.lastUsedNs = nowNs;
             if (range.next == range.end)
             {
@@ -968,22 +993,23 @@ public final class RegionLogNode
 
     private void grant(final int node)
     {
-        if (nextGrantSlot + config.grantSlots() > commitIndex + config.windowSlots())
+        if (nextGrantSlot + grantSize[node] > commitIndex + config.windowSlots())
         {
             counters.grantsDeferred++;
             return; // the window is full: the node asks again
         }
+        final int count = grantSize[node];
         final long first = nextGrantSlot;
-        nextGrantSlot += config.grantSlots();
+        nextGrantSlot += count;
         counters.grants++;
         if (node == self)
         {
-            grantedThrough = first + config.grantSlots();
-            ranges.add(new Range(first, config.grantSlots(), nowNs));
+            grantedThrough = first + count;
+            ranges.add(new Range(first, count, nowNs));
         }
         else
         {
-            sink.send(node, new LogMessage.Grant(promisedView, first, config.grantSlots()));
+            sink.send(node, new LogMessage.Grant(promisedView, first, count));
         }
     }
 
@@ -1029,6 +1055,7 @@ public final class RegionLogNode
                     noops.add(LogEntry.NOOP);
                 }
                 proposeBatch(range.next, noops);
+                observeDemand(self, noops);
                 range.next += count;
                 counters.filledNoops += count;
             }
