@@ -511,18 +511,10 @@ public final class RegionLogNode
             proposals.put(firstSlot + i, new Proposal(promisedView, entry, nowNs));
             if (!entry.isNoop() && entry.origin() == self)
             {
-                final LogEntry earlier = ownInSlot.put(firstSlot + i, entry);
-                if (earlier != null && !earlier.equals(entry))
-                {
-                    ownInSlot.put(firstSlot + i, earlier); // keep waiting on the slot's decision
-                    // two own entries cannot wait on one slot: the recovered one was proposed here in a later view
-                    // than our record, so our record is the stale one only if they differ; resolve at decision
-                }
+                ownInSlot.putIfAbsent(firstSlot + i, entry); // an entry already waiting here is resolved at decision
             }
         }
-        counters.acceptsSent++;
-        acceptLocally(new LogMessage.Accept(promisedView, firstSlot, copy));
-        broadcast(new LogMessage.Accept(promisedView, firstSlot, copy));
+        sendProposal(firstSlot, copy);
     }
 
     /**
@@ -555,9 +547,16 @@ public final class RegionLogNode
                 ownInSlot.put(slot, entry);
             }
         }
+        sendProposal(firstSlot, copy);
+    }
+
+    /** Phase 2 for consecutive slots under the current view: accept locally, then ask every other node. */
+    private void sendProposal(final long firstSlot, final List<LogEntry> entries)
+    {
         counters.acceptsSent++;
-        acceptLocally(new LogMessage.Accept(promisedView, firstSlot, copy));
-        broadcast(new LogMessage.Accept(promisedView, firstSlot, copy));
+        final LogMessage.Accept accept = new LogMessage.Accept(promisedView, firstSlot, entries);
+        acceptLocally(accept);
+        broadcast(accept);
     }
 
     /** Leader: sizes {@code node}'s next grants after seeing what it proposed in its range. */
@@ -846,27 +845,22 @@ public final class RegionLogNode
         {
             return;
         }
-        final List<LogEntry> batch = new ArrayList<>();
-        int bytes = 0;
+        final List<LogEntry> toSend = new ArrayList<>();
         if (resend)
         {
-            for (final LogEntry entry : forwarded.values())
-            {
-                if (batch.size() == config.maxBatchEntries() || !batch.isEmpty() &&
-                    bytes + entry.encodedSize() > config.maxBatchBytes())
-                {
-                    sink.send(leader, new LogMessage.Forward(List.copyOf(batch)));
-                    batch.clear();
-                    bytes = 0;
-                }
-                batch.add(entry);
-                bytes += entry.encodedSize();
-                counters.retransmits++;
-            }
+            toSend.addAll(forwarded.values());
+            counters.retransmits += forwarded.size();
         }
         while (!pending.isEmpty())
         {
             final LogEntry entry = pending.pollFirst();
+            forwarded.put(entry.sequence(), entry);
+            toSend.add(entry);
+        }
+        final List<LogEntry> batch = new ArrayList<>();
+        int bytes = 0;
+        for (final LogEntry entry : toSend)
+        {
             if (batch.size() == config.maxBatchEntries() || !batch.isEmpty() &&
                 bytes + entry.encodedSize() > config.maxBatchBytes())
             {
@@ -876,7 +870,6 @@ public final class RegionLogNode
             }
             batch.add(entry);
             bytes += entry.encodedSize();
-            forwarded.put(entry.sequence(), entry);
         }
         if (!batch.isEmpty())
         {

@@ -194,13 +194,11 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
                 (client.sessionId() + WireCodec.SESSIONS_PER_CONNECTION - 1)));
             return;
         }
-        final String problem = check(request);
-        if (problem != null)
+        final Refusal refusal = check(request);
+        if (refusal != null)
         {
             rejected++;
-            final ClientStatus status = problem.startsWith("unknown keyspace") ? ClientStatus.UNKNOWN_KEYSPACE :
-                problem.startsWith("mixed") ? ClientStatus.MIXED_SCOPE : ClientStatus.INVALID;
-            answer(client, request.correlation(), status, problem);
+            answer(client, request.correlation(), refusal.status(), refusal.message());
             return;
         }
         final Command command = toCommand(request);
@@ -239,16 +237,25 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         }
     }
 
-    private String check(final WireMessage.Request request)
+    /** Why a request is refused before it is submitted. */
+    private record Refusal(ClientStatus status, String message)
+    {
+        static Refusal invalid(final String message)
+        {
+            return new Refusal(ClientStatus.INVALID, message);
+        }
+    }
+
+    private Refusal check(final WireMessage.Request request)
     {
         final List<ClientOp> ops = request.ops();
         if (ops.isEmpty())
         {
-            return "a request needs at least one op";
+            return Refusal.invalid("a request needs at least one op");
         }
         if (ops.size() > limits.maxOpsPerCommand())
         {
-            return "request has " + ops.size() + " ops; the limit is " + limits.maxOpsPerCommand();
+            return Refusal.invalid("request has " + ops.size() + " ops; the limit is " + limits.maxOpsPerCommand());
         }
         Keyspace.Scope scope = null;
         for (int i = 0; i < ops.size(); i++)
@@ -257,34 +264,36 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             final Keyspace keyspace = keyspaces.get(op.keyspace());
             if (keyspace == null)
             {
-                return "unknown keyspace '" + op.keyspace() + "' (this cluster has: " +
-                    String.join(", ", keyspaces.keySet()) + ")";
+                return new Refusal(ClientStatus.UNKNOWN_KEYSPACE, "unknown keyspace '" + op.keyspace() +
+                    "' (this cluster has: " + String.join(", ", keyspaces.keySet()) + ")");
             }
             if (scope != null && scope != keyspace.scope())
             {
-                return "mixed scopes: one command cannot touch " + scope.name().toLowerCase() + " and " +
-                    keyspace.scope().name().toLowerCase() + " keyspaces";
+                return new Refusal(ClientStatus.MIXED_SCOPE, "mixed scopes: one command cannot touch " +
+                    scope.name().toLowerCase() + " and " + keyspace.scope().name().toLowerCase() + " keyspaces");
             }
             scope = keyspace.scope();
             if (op.key().length > maxUserKeyBytes)
             {
-                return "key of op " + (i + 1) + " has " + op.key().length + " bytes; the limit is " + maxUserKeyBytes;
+                return Refusal.invalid("key of op " + (i + 1) + " has " + op.key().length + " bytes; the limit is " +
+                    maxUserKeyBytes);
             }
             final boolean needsValue = op.type() == ClientOp.Type.PUT || op.type() == ClientOp.Type.CAS;
             if (needsValue != (op.value() != null))
             {
-                return "op " + (i + 1) + " (" + op.type() + ") " + (needsValue ? "needs a value" : "takes no value");
+                return Refusal.invalid("op " + (i + 1) + " (" + op.type() + ") " +
+                    (needsValue ? "needs a value" : "takes no value"));
             }
             if (op.expected() != null && op.type() != ClientOp.Type.CAS)
             {
-                return "op " + (i + 1) + " (" + op.type() + ") takes no expected value";
+                return Refusal.invalid("op " + (i + 1) + " (" + op.type() + ") takes no expected value");
             }
             final int valueBytes = Math.max(op.value() == null ? 0 : op.value().length,
                 op.expected() == null ? 0 : op.expected().length);
             if (valueBytes > limits.maxValueBytes())
             {
-                return "value of op " + (i + 1) + " has " + valueBytes + " bytes; the limit is " +
-                    limits.maxValueBytes();
+                return Refusal.invalid("value of op " + (i + 1) + " has " + valueBytes + " bytes; the limit is " +
+                    limits.maxValueBytes());
             }
         }
         if (!request.staleRead())
@@ -295,7 +304,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         {
             if (op.type().isWrite())
             {
-                return "a stale read cannot write (op " + op.type() + ")";
+                return Refusal.invalid("a stale read cannot write (op " + op.type() + ")");
             }
         }
         return null;
