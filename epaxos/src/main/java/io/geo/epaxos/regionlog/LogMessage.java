@@ -75,4 +75,41 @@ public sealed interface LogMessage
     record Forward(List<LogEntry> entries) implements LogMessage
     {
     }
+
+    /**
+     * Lagging node to a peer: send the bytes of your snapshot at {@code slot} from {@code offset} on. A peer that no
+     * longer holds that snapshot answers with the first chunk of the one it holds.
+     */
+    record SnapshotRequest(long slot, long offset) implements LogMessage
+    {
+    }
+
+    /**
+     * Peer to lagging node: bytes {@code offset..offset+data.length-1} of the peer's snapshot of everything through
+     * {@code slot} ({@code totalBytes} in all; see {@link LogSnapshot}), and the peer's commit index. Sent instead of
+     * a {@link CatchUpReply} when the requested slots are below the peer's truncation point. Equality compares the
+     * data by content.
+     */
+    record SnapshotChunk(long slot, long commitIndex, long totalBytes, long offset, byte[] data) implements LogMessage
+    {
+        @Override
+        public boolean equals(final Object o)
+        {
+            return o instanceof SnapshotChunk c && slot == c.slot && commitIndex == c.commitIndex &&
+                totalBytes == c.totalBytes && offset == c.offset && java.util.Arrays.equals(data, c.data);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return java.util.Objects.hash(slot, commitIndex, totalBytes, offset) * 31 + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString()
+        {
+            return "SnapshotChunk[slot=" + slot + ", commitIndex=" + commitIndex + ", totalBytes=" + totalBytes +
+                ", offset=" + offset + ", data=" + (data == null ? "null" : data.length + " B") + "]";
+        }
+    }
 }

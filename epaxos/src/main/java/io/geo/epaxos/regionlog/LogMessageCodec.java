@@ -8,6 +8,10 @@ import io.geo.epaxos.regionlog.sbe.AcceptedEncoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpReplyDecoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpReplyEncoder;
 import io.geo.epaxos.regionlog.sbe.ForwardDecoder;
+import io.geo.epaxos.regionlog.sbe.SnapshotChunkDecoder;
+import io.geo.epaxos.regionlog.sbe.SnapshotChunkEncoder;
+import io.geo.epaxos.regionlog.sbe.SnapshotRequestDecoder;
+import io.geo.epaxos.regionlog.sbe.SnapshotRequestEncoder;
 import io.geo.epaxos.regionlog.sbe.ForwardEncoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpRequestDecoder;
 import io.geo.epaxos.regionlog.sbe.CatchUpRequestEncoder;
@@ -75,6 +79,8 @@ public final class LogMessageCodec
      * Commit and Grant: the largest count an SBE uint16 group header carries (65535 is the uint16 null value).
      */
     public static final int MAX_ENTRIES = 65_534;
+    /** Bytes of one snapshot (the largest Java array): a SnapshotChunk's totalBytes is at most this. */
+    public static final long MAX_SNAPSHOT_BYTES = Integer.MAX_VALUE - 8;
     /** The highest node id {@code fromNode} carries (uint16; 65535 is its null value). */
     public static final int MAX_NODE_ID = 65_534;
 
@@ -104,6 +110,8 @@ public final class LogMessageCodec
     private final CatchUpRequestEncoder catchUpRequestEncoder = new CatchUpRequestEncoder();
     private final CatchUpReplyEncoder catchUpReplyEncoder = new CatchUpReplyEncoder();
     private final ForwardEncoder forwardEncoder = new ForwardEncoder();
+    private final SnapshotRequestEncoder snapshotRequestEncoder = new SnapshotRequestEncoder();
+    private final SnapshotChunkEncoder snapshotChunkEncoder = new SnapshotChunkEncoder();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PrepareDecoder prepareDecoder = new PrepareDecoder();
@@ -118,6 +126,8 @@ public final class LogMessageCodec
     private final CatchUpRequestDecoder catchUpRequestDecoder = new CatchUpRequestDecoder();
     private final CatchUpReplyDecoder catchUpReplyDecoder = new CatchUpReplyDecoder();
     private final ForwardDecoder forwardDecoder = new ForwardDecoder();
+    private final SnapshotRequestDecoder snapshotRequestDecoder = new SnapshotRequestDecoder();
+    private final SnapshotChunkDecoder snapshotChunkDecoder = new SnapshotChunkDecoder();
     private final VarDataEncodingDecoder varDataDecoder = new VarDataEncodingDecoder();
 
     /** The frame being decoded, positions relative to its start; decoders never see the caller's buffer. */
@@ -246,14 +256,31 @@ public final class LogMessageCodec
         }
         else if (message instanceof LogMessage.Forward m)
         {
-            for (final LogEntry entry : m.entries() == null ? List.<LogEntry>of() : m.entries())
+            final List<LogEntry> entries = m.entries();
+            for (int i = 0, size = entries == null ? 0 : entries.size(); i < size; i++)
             {
+                final LogEntry entry = entries.get(i);
                 if (entry != null && entry.isNoop())
                 {
                     throw new CodecException("a Forward carries no no-ops");
                 }
             }
             bodyLength = ForwardEncoder.BLOCK_LENGTH + entriesLength(0, m.entries());
+        }
+        else if (message instanceof LogMessage.SnapshotRequest m)
+        {
+            checkSlot(m.slot(), "slot");
+            checkSlot(m.offset(), "offset");
+            bodyLength = SnapshotRequestEncoder.BLOCK_LENGTH;
+        }
+        else if (message instanceof LogMessage.SnapshotChunk m)
+        {
+            if (m.data() == null)
+            {
+                throw new CodecException("null data");
+            }
+            checkChunk(m.slot(), m.commitIndex(), m.totalBytes(), m.offset(), m.data().length);
+            bodyLength = SnapshotChunkEncoder.BLOCK_LENGTH + VAR_DATA_HEADER_LENGTH + (long)m.data().length;
         }
         else
         {
@@ -393,13 +420,34 @@ public final class LogMessageCodec
                     .fromSlot(m.fromSlot());
             return HEADER_LENGTH + encoder.encodedLength();
         }
+        if (message instanceof LogMessage.SnapshotRequest m)
+        {
+            final SnapshotRequestEncoder encoder =
+                snapshotRequestEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                    .fromNode(fromNode)
+                    .slot(m.slot())
+                    .byteOffset(m.offset());
+            return HEADER_LENGTH + encoder.encodedLength();
+        }
+        if (message instanceof LogMessage.SnapshotChunk m)
+        {
+            final SnapshotChunkEncoder encoder = snapshotChunkEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
+                .fromNode(fromNode)
+                .slot(m.slot())
+                .commitIndex(m.commitIndex())
+                .totalBytes(m.totalBytes())
+                .byteOffset(m.offset())
+                .putData(m.data(), 0, m.data().length);
+            return HEADER_LENGTH + encoder.encodedLength();
+        }
         if (message instanceof LogMessage.Forward m)
         {
             final ForwardEncoder encoder = forwardEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
                 .fromNode(fromNode);
             final ForwardEncoder.EntriesEncoder entriesEncoder = encoder.entriesCount(m.entries().size());
-            for (final LogEntry entry : m.entries())
+            for (int i = 0, size = m.entries().size(); i < size; i++)
             {
+                final LogEntry entry = m.entries().get(i);
                 final byte[] payload = entry.payload();
                 entriesEncoder.next()
                     .origin(entry.origin())
@@ -642,6 +690,10 @@ public final class LogMessageCodec
                 return decodeCatchUpReply(blockLength);
             case ForwardDecoder.TEMPLATE_ID:
                 return decodeForward(blockLength);
+            case SnapshotRequestDecoder.TEMPLATE_ID:
+                return decodeSnapshotRequest(blockLength);
+            case SnapshotChunkDecoder.TEMPLATE_ID:
+                return decodeSnapshotChunk(blockLength);
             default:
                 throw new CodecException("unknown template id " + templateId);
         }
@@ -846,6 +898,67 @@ public final class LogMessageCodec
             entryArray[i] = entry;
         }
         return decoded(decoder.limit(), fromNode, new LogMessage.Forward(unmodifiable(entryArray)));
+    }
+
+    private Decoded decodeSnapshotRequest(final int blockLength) throws CodecException
+    {
+        checkBlock(blockLength, SnapshotRequestDecoder.BLOCK_LENGTH, "SnapshotRequest");
+        final SnapshotRequestDecoder decoder =
+            snapshotRequestDecoder.wrap(frame, HEADER_LENGTH, blockLength, SnapshotRequestDecoder.SCHEMA_VERSION);
+        final int fromNode = node(decoder.fromNode());
+        final LogMessage.SnapshotRequest message = new LogMessage.SnapshotRequest(
+            checkSlot(decoder.slot(), "slot"), checkSlot(decoder.byteOffset(), "offset"));
+        return decoded(decoder.limit(), fromNode, message);
+    }
+
+    private Decoded decodeSnapshotChunk(final int blockLength) throws CodecException
+    {
+        checkBlock(blockLength, SnapshotChunkDecoder.BLOCK_LENGTH, "SnapshotChunk");
+        final SnapshotChunkDecoder decoder =
+            snapshotChunkDecoder.wrap(frame, HEADER_LENGTH, blockLength, SnapshotChunkDecoder.SCHEMA_VERSION);
+        final int fromNode = node(decoder.fromNode());
+        final long slot = decoder.slot();
+        final long commitIndex = decoder.commitIndex();
+        final long totalBytes = decoder.totalBytes();
+        final long offset = decoder.byteOffset();
+        final int position = decoder.limit();
+        require(position, VAR_DATA_HEADER_LENGTH, "data");
+        final long length = varDataDecoder.wrap(frame, position).length();
+        if (length > MAX_PAYLOAD_BYTES)
+        {
+            throw new CodecException("snapshot chunk of " + length + " bytes exceeds MAX_PAYLOAD_BYTES=" +
+                MAX_PAYLOAD_BYTES);
+        }
+        checkChunk(slot, commitIndex, totalBytes, offset, (int)length);
+        final int dataPosition = position + VAR_DATA_HEADER_LENGTH;
+        require(dataPosition, (int)length, "data");
+        final byte[] data = length == 0 ? EMPTY_BYTES : new byte[(int)length];
+        frame.getBytes(dataPosition, data);
+        return decoded(dataPosition + (int)length, fromNode,
+            new LogMessage.SnapshotChunk(slot, commitIndex, totalBytes, offset, data));
+    }
+
+    private static void checkChunk(
+        final long slot, final long commitIndex, final long totalBytes, final long offset, final int length)
+        throws CodecException
+    {
+        checkSlot(slot, "slot");
+        checkSlot(commitIndex, "commitIndex");
+        if (totalBytes < 0 || totalBytes > MAX_SNAPSHOT_BYTES)
+        {
+            throw new CodecException("snapshot totalBytes " + totalBytes + " outside 0.." + MAX_SNAPSHOT_BYTES);
+        }
+        if (length > MAX_PAYLOAD_BYTES)
+        {
+            throw new CodecException(
+                "snapshot chunk of " + length + " bytes exceeds MAX_PAYLOAD_BYTES=" + MAX_PAYLOAD_BYTES);
+        }
+        if (offset < 0 || offset > totalBytes - length)
+        {
+            throw new CodecException(
+                "snapshot chunk of " + length + " bytes at offset " + offset + " outside the " + totalBytes +
+                " byte snapshot");
+        }
     }
 
     /**

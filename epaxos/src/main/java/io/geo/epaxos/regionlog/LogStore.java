@@ -21,11 +21,32 @@ public interface LogStore
     /** The node started for the {@code incarnation}-th time (its entries' sequence numbers never repeat). */
     void saveIncarnation(long incarnation);
 
-    /** What {@link #load()} returns. */
-    record State(long promisedView, long commitIndex, long incarnation, List<LogMessage.AcceptedSlot> accepted)
+    /**
+     * Slots through {@code throughSlot} are in a snapshot the host keeps: their accepted records may be dropped, and
+     * {@link #load()} must not return them (nor any of a later {@link #saveAccepted} below this point) and must
+     * report {@code throughSlot} as {@code truncatedThrough}. Never called with a lower slot than before.
+     */
+    void truncate(long throughSlot);
+
+    /** What {@link #load()} returns: accepted slots above {@code truncatedThrough} only. */
+    record State(
+        long promisedView,
+        long commitIndex,
+        long incarnation,
+        long truncatedThrough,
+        List<LogMessage.AcceptedSlot> accepted)
     {
+        /** The state of a store that was never truncated. */
+        public State(
+            final long promisedView,
+            final long commitIndex,
+            final long incarnation,
+            final List<LogMessage.AcceptedSlot> accepted)
+        {
+            this(promisedView, commitIndex, incarnation, 0, accepted);
+        }
     }
 
-    /** The saved state; an empty store gives view 0, commit index 0, incarnation 0 and no slots. */
+    /** The saved state; an empty store gives view 0, commit index 0, incarnation 0, no truncation and no slots. */
     State load();
 }

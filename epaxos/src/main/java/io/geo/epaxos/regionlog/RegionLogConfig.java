@@ -18,6 +18,9 @@ public final class RegionLogConfig
     private int maxPayloadBytes = 1024 * 1024;
     private int maxBatchBytes = 4 * 1024 * 1024;
     private boolean delegation = true;
+    private int snapshotChunkBytes = 256 * 1024;
+    private int retainSlots = 1024;
+    private long maxSnapshotBytes = 1024L * 1024 * 1024;
     private long randomSeed = 1;
 
     public RegionLogConfig nodeId(final int value)
@@ -113,6 +116,45 @@ public final class RegionLogConfig
         return maxBatchBytes;
     }
 
+    /**
+     * Slots kept below a truncation point: {@code truncate(s)} drops slots through {@code s - retainSlots} only, so a
+     * peer lagging by less than that catches up from entries instead of fetching a whole snapshot.
+     */
+    public RegionLogConfig retainSlots(final int value)
+    {
+        retainSlots = value;
+        return this;
+    }
+
+    public int retainSlots()
+    {
+        return retainSlots;
+    }
+
+    /** Bytes of a snapshot per SnapshotChunk message when a lagging peer fetches one. */
+    public RegionLogConfig snapshotChunkBytes(final int value)
+    {
+        snapshotChunkBytes = value;
+        return this;
+    }
+
+    public int snapshotChunkBytes()
+    {
+        return snapshotChunkBytes;
+    }
+
+    /** The largest snapshot this node accepts from a peer (it holds one being received in memory). */
+    public RegionLogConfig maxSnapshotBytes(final long value)
+    {
+        maxSnapshotBytes = value;
+        return this;
+    }
+
+    public long maxSnapshotBytes()
+    {
+        return maxSnapshotBytes;
+    }
+
     public RegionLogConfig randomSeed(final long value)
     {
         randomSeed = value;
@@ -199,6 +241,11 @@ public final class RegionLogConfig
             maxPayloadBytes, "1.." + LogMessageCodec.MAX_PAYLOAD_BYTES);
         require(maxBatchBytes >= maxPayloadBytes && maxBatchBytes <= LogMessageCodec.MAX_MESSAGE_BYTES / 2,
             "maxBatchBytes", maxBatchBytes, "maxPayloadBytes.." + LogMessageCodec.MAX_MESSAGE_BYTES / 2);
+        require(retainSlots >= 0, "retainSlots", retainSlots, ">= 0");
+        require(snapshotChunkBytes >= 1 && snapshotChunkBytes <= LogMessageCodec.MAX_PAYLOAD_BYTES,
+            "snapshotChunkBytes", snapshotChunkBytes, "1.." + LogMessageCodec.MAX_PAYLOAD_BYTES);
+        require(maxSnapshotBytes >= 1 && maxSnapshotBytes <= LogMessageCodec.MAX_SNAPSHOT_BYTES, "maxSnapshotBytes",
+            maxSnapshotBytes, "1.." + LogMessageCodec.MAX_SNAPSHOT_BYTES);
         return this;
     }
 

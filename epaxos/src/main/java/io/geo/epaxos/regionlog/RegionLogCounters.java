@@ -18,6 +18,11 @@ public final class RegionLogCounters
     long grantsDeferred;
     long filledNoops;
     long catchUpRequests;
+    long snapshotsTaken;
+    long snapshotChunksSent;
+    long snapshotsInstalled;
+    long snapshotsRejected;
+    long truncations;
     long conflictingAccepts;
     long duplicatesSkipped;
 
@@ -106,5 +111,33 @@ public final class RegionLogCounters
     public long catchUpRequests()
     {
         return catchUpRequests;
+    }
+
+    /** Snapshots this node made (for its host, or to serve a lagging peer). */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    public long snapshotChunksSent()
+    {
+        return snapshotChunksSent;
+    }
+
+    /** Snapshots received from a peer and installed (the node lagged behind the peers' truncation point). */
+    public long snapshotsInstalled()
+    {
+        return snapshotsInstalled;
+    }
+
+    /** Snapshots from peers refused: larger than maxSnapshotBytes, or malformed. */
+    public long snapshotsRejected()
+    {
+        return snapshotsRejected;
+    }
+
+    public long truncations()
+    {
+        return truncations;
     }
 }

@@ -4,11 +4,13 @@ import io.geo.epaxos.primitives.Ballot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One node of a region log (delegated-leader Paxos; design in docs/region-log.md): a pure, deterministic state
@@ -77,6 +79,8 @@ public final class RegionLogNode
     private final LogMessageSink sink;
     private final LogStore store;
     private final LogApplier applier;
+    /** Null: this node never truncates and catches up from entries only. */
+    private final LogSnapshots snapshots;
     private final Random random;
 
     private final TreeMap<Long, Slot> slots = new TreeMap<>();
@@ -92,8 +96,8 @@ public final class RegionLogNode
      * ones above it. In Multi-Paxos mode a forwarded entry may be proposed twice (a retry after a leader change); the
      * second copy is applied as a no-op. Deterministic, since every node applies the same log.
      */
-    private final java.util.HashMap<Long, long[]> appliedThrough = new java.util.HashMap<>();
-    private final java.util.HashMap<Long, java.util.TreeSet<Long>> appliedAbove = new java.util.HashMap<>();
+    private final HashMap<Long, long[]> appliedThrough = new HashMap<>();
+    private final HashMap<Long, TreeSet<Long>> appliedAbove = new HashMap<>();
     private final ArrayDeque<Range> ranges = new ArrayDeque<>();
 
     private Role role = Role.FOLLOWER;
@@ -112,6 +116,17 @@ public final class RegionLogNode
     private long durableCommitIndex;
     private final long[] lastHeardNs;
     private long nextSequence;
+    /** Slots through here are in a snapshot: dropped from memory and the store; they are all chosen and applied. */
+    private long truncatedThrough;
+
+    // snapshot transfer: the one this node serves to lagging peers, and the one it is receiving
+    private LogSnapshot served;
+    private long servedUsedNs;
+    private long receivingSlot = -1;
+    private byte[] receiving;
+    private int receivedBytes;
+    private int receivingFrom = -1;
+    private long receivingProgressNs;
     private long nowNs;
 
     private long lastLeaderContactNs;
@@ -141,8 +156,10 @@ public final class RegionLogNode
     private final RegionLogCounters counters = new RegionLogCounters();
 
     /**
-     * Builds the node from {@code store.load()}; chosen entries above {@code appliedIndex} are applied again as they
-     * become known in order.
+     * Builds a node without snapshots from {@code store.load()}; chosen entries above {@code appliedIndex} are applied
+     * again as they become known in order. Such a node never truncates its log. In Multi-Paxos mode
+     * ({@code delegation(false)}) the host must start from an empty applied state ({@code appliedIndex} 0): which
+     * entries were applied is rebuilt from the log.
      *
      * @param appliedIndex the highest slot the host's applied state already holds (0: none).
      */
@@ -154,7 +171,44 @@ public final class RegionLogNode
         final long appliedIndex,
         final long nowNs)
     {
+        this(config, sink, store, applier, null, null, appliedIndex, nowNs);
+    }
+
+    /**
+     * Builds a node with snapshots from {@code store.load()} and the snapshot the host restored its applied state from
+     * (its host state is already in place; the node reads its own section). Chosen entries above the snapshot's slot
+     * are applied again as they become known in order.
+     *
+     * @param snapshots the host's snapshot side.
+     * @param restored  the snapshot the host's applied state was restored from, or null for an empty applied state.
+     * @throws IllegalStateException    if the store was truncated beyond the snapshot (entries in between are lost).
+     * @throws IllegalArgumentException if {@code restored} is malformed.
+     */
+    public RegionLogNode(
+        final RegionLogConfig config,
+        final LogMessageSink sink,
+        final LogStore store,
+        final LogApplier applier,
+        final LogSnapshots snapshots,
+        final LogSnapshot restored,
+        final long nowNs)
+    {
+        this(config, sink, store, applier, java.util.Objects.requireNonNull(snapshots, "snapshots"), restored,
+            restored == null ? 0 : restored.slot(), nowNs);
+    }
+
+    private RegionLogNode(
+        final RegionLogConfig config,
+        final LogMessageSink sink,
+        final LogStore store,
+        final LogApplier applier,
+        final LogSnapshots snapshots,
+        final LogSnapshot restored,
+        final long appliedIndex,
+        final long nowNs)
+    {
         this.config = config.conclude();
+        this.snapshots = snapshots;
         this.self = config.nodeId();
         this.nodeCount = config.nodeCount();
         this.quorum = nodeCount / 2 + 1;
@@ -171,8 +225,23 @@ public final class RegionLogNode
         final LogStore.State state = store.load();
         promisedView = state.promisedView();
         maxViewSeen = promisedView;
+        truncatedThrough = state.truncatedThrough();
+        if (truncatedThrough > Math.max(0, appliedIndex))
+        {
+            throw new IllegalStateException("the log is truncated through slot " + truncatedThrough +
+                " but the applied state ends at slot " + Math.max(0, appliedIndex) +
+                ": restart from the snapshot the log was truncated at, or a later one");
+        }
+        if (restored != null)
+        {
+            readNodeSection(restored, appliedThrough, appliedAbove);
+        }
         for (final LogMessage.AcceptedSlot accepted : state.accepted())
         {
+            if (accepted.slot() <= truncatedThrough)
+            {
+                continue;
+            }
             final Slot slot = new Slot();
             slot.acceptedView = accepted.view();
             slot.entry = accepted.entry();
@@ -180,7 +249,7 @@ public final class RegionLogNode
             slots.put(accepted.slot(), slot);
         }
         this.appliedIndex = Math.max(0, appliedIndex);
-        commitIndex = Math.min(state.commitIndex(), this.appliedIndex);
+        commitIndex = this.appliedIndex; // chosen slots above it are walked (and applied) again
         final long incarnation = state.incarnation() + 1;
         store.saveIncarnation(incarnation);
         nextSequence = (incarnation << 32) + 1;
@@ -271,6 +340,14 @@ public final class RegionLogNode
         {
             onForward(from, m);
         }
+        else if (message instanceof LogMessage.SnapshotRequest m)
+        {
+            onSnapshotRequest(from, m);
+        }
+        else if (message instanceof LogMessage.SnapshotChunk m)
+        {
+            onSnapshotChunk(from, m);
+        }
         fillIdleRanges(); // others' slots beyond a range of ours may have just appeared
         advance();
         propose();
@@ -288,9 +365,66 @@ public final class RegionLogNode
         advance();
     }
 
+    /**
+     * A snapshot of everything applied so far (through {@link #appliedIndex()}): the node's own section and the
+     * host's {@link LogSnapshots#capture()}. A host that keeps it durably may then {@link #truncate} the log up to its
+     * slot.
+     *
+     * @throws IllegalStateException if the node was built without snapshots.
+     */
+    public LogSnapshot snapshot()
+    {
+        if (snapshots == null)
+        {
+            throw new IllegalStateException("this node was built without snapshots");
+        }
+        counters.snapshotsTaken++;
+        return LogSnapshot.of(appliedIndex, nodeSection(), snapshots.capture());
+    }
+
+    /**
+     * The host keeps a snapshot through {@code throughSlot} durably (taken with {@link #snapshot()}): the log drops
+     * the slots through {@code throughSlot - retainSlots} from memory and the store. A peer that needs them later gets
+     * a snapshot instead. Slots at or below an earlier truncation are ignored.
+     *
+     * @throws IllegalArgumentException if {@code throughSlot} is beyond the applied index.
+     * @throws IllegalStateException    if the node was built without snapshots.
+     */
+    public void truncate(final long throughSlot)
+    {
+        if (snapshots == null)
+        {
+            throw new IllegalStateException("this node was built without snapshots: it cannot truncate its log");
+        }
+        if (throughSlot > appliedIndex)
+        {
+            throw new IllegalArgumentException(
+                "cannot truncate through slot " + throughSlot + ": applied only through " + appliedIndex);
+        }
+        final long through = throughSlot - config.retainSlots(); // a tail for peers that lag a little
+        if (through <= truncatedThrough)
+        {
+            return;
+        }
+        truncatedThrough = through;
+        slots.headMap(through, true).clear();
+        proposals.headMap(through, true).clear();
+        ownInSlot.headMap(through, true).clear(); // decided and applied: resolved when they were chosen
+        store.truncate(through);
+        counters.truncations++;
+        if (served != null && served.slot() < truncatedThrough)
+        {
+            served = null; // slots after it are gone: it can no longer bring a peer up to date
+        }
+    }
+
     public void onTick(final long nowNs)
     {
         this.nowNs = nowNs;
+        if (served != null && nowNs - servedUsedNs > 10 * config.electionTimeoutNs())
+        {
+            served = null; // nobody fetched it lately: free the memory
+        }
         switch (role)
         {
             case LEADER -> leaderTick();
@@ -344,6 +478,13 @@ public final class RegionLogNode
         if (m.view() < promisedView)
         {
             sink.send(from, new LogMessage.Nack(promisedView));
+            return;
+        }
+        if (m.fromSlot() <= truncatedThrough)
+        {
+            // We dropped slots the candidate asks about: a promise could not report them, and a candidate must hear
+            // every accepted slot from a majority. No promise; tell it how far the log is (it fetches a snapshot).
+            sink.send(from, new LogMessage.CatchUpReply(m.fromSlot(), List.of(), commitIndex));
             return;
         }
         if (m.view() > promisedView)
@@ -581,7 +722,7 @@ public final class RegionLogNode
         ackAccepted(self, m.view(), m.firstSlot(), m.entries().size());
     }
 
-    private void onAccept(final int from, final LogMessage.Accept m)
+    private void onAccept(final int from, LogMessage.Accept m)
     {
         if (m.view() < promisedView)
         {
@@ -595,6 +736,17 @@ public final class RegionLogNode
         if (from == Ballot.owner(m.view()))
         {
             leaderContact();
+        }
+        if (m.firstSlot() <= truncatedThrough)
+        {
+            // slots we truncated are chosen and applied: no vote for them; the proposer learns it by catching up
+            final int skip = (int)Math.min(m.entries().size(), truncatedThrough - m.firstSlot() + 1);
+            if (skip == m.entries().size())
+            {
+                sink.send(from, new LogMessage.CatchUpReply(m.firstSlot(), List.of(), commitIndex));
+                return;
+            }
+            m = new LogMessage.Accept(m.view(), m.firstSlot() + skip, m.entries().subList(skip, m.entries().size()));
         }
         for (int i = 0; i < m.entries().size(); i++)
         {
@@ -617,6 +769,10 @@ public final class RegionLogNode
         for (int i = 0; i < m.entries().size(); i++)
         {
             final long slotNumber = m.firstSlot() + i;
+            if (slotNumber <= truncatedThrough)
+            {
+                continue;
+            }
             Slot slot = slots.get(slotNumber);
             if (slot != null && slot.chosen)
             {
@@ -696,6 +852,11 @@ public final class RegionLogNode
 
     private void markChosen(final long slotNumber, final LogEntry entry)
     {
+        if (slotNumber <= truncatedThrough)
+        {
+            proposals.remove(slotNumber);
+            return; // in the snapshot already
+        }
         Slot slot = slots.get(slotNumber);
         if (slot == null)
         {
@@ -903,7 +1064,7 @@ public final class RegionLogNode
         {
             return true;
         }
-        final java.util.TreeSet<Long> above = appliedAbove.get(key);
+        final TreeSet<Long> above = appliedAbove.get(key);
         return above != null && above.contains(number);
     }
 
@@ -917,7 +1078,7 @@ public final class RegionLogNode
         final long key = ((long)entry.origin() << 32) ^ (entry.sequence() >>> 32);
         final long number = entry.sequence() & 0xFFFF_FFFFL;
         final long[] through = appliedThrough.computeIfAbsent(key, k -> new long[1]);
-        final java.util.TreeSet<Long> above = appliedAbove.computeIfAbsent(key, k -> new java.util.TreeSet<>());
+        final TreeSet<Long> above = appliedAbove.computeIfAbsent(key, k -> new TreeSet<>());
         above.add(number);
         while (above.remove(through[0] + 1))
         {
@@ -1166,6 +1327,23 @@ public final class RegionLogNode
 
     private void catchUp()
     {
+        if (receiving != null)
+        {
+            if (nowNs - receivingProgressNs >= config.electionTimeoutNs())
+            {
+                receiving = null; // the peer went silent: start over (from whichever peer answers)
+                receivingSlot = -1;
+            }
+            else
+            {
+                if (nowNs - lastCatchUpNs >= config.retransmitTimeoutNs())
+                {
+                    lastCatchUpNs = nowNs;
+                    sink.send(receivingFrom, new LogMessage.SnapshotRequest(receivingSlot, receivedBytes));
+                }
+                return;
+            }
+        }
         if (knownCommitIndex <= commitIndex || nowNs - lastCatchUpNs < config.retransmitTimeoutNs())
         {
             return;
@@ -1189,6 +1367,11 @@ public final class RegionLogNode
 
     private void onCatchUpRequest(final int from, final LogMessage.CatchUpRequest m)
     {
+        if (m.fromSlot() <= truncatedThrough)
+        {
+            sendSnapshotChunk(from, 0); // those entries are gone: the peer gets our snapshot instead
+            return;
+        }
         final List<LogEntry> entries = new ArrayList<>();
         int bytes = 0;
         for (long slotNumber = m.fromSlot(); entries.size() < config.maxBatchEntries(); slotNumber++)
@@ -1215,6 +1398,272 @@ public final class RegionLogNode
         if (!m.entries().isEmpty())
         {
             lastCatchUpNs = Long.MIN_VALUE / 2; // more may follow at once
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshots
+
+    /** Sends bytes of the snapshot this node serves from {@code offset}; a fresh snapshot when it holds none. */
+    private void sendSnapshotChunk(final int to, final long offset)
+    {
+        if (snapshots == null)
+        {
+            return;
+        }
+        if (served == null || served.slot() < truncatedThrough)
+        {
+            served = snapshot();
+        }
+        servedUsedNs = nowNs;
+        final byte[] bytes = served.bytes();
+        if (offset < 0 || offset >= bytes.length)
+        {
+            return;
+        }
+        final int length = (int)Math.min(config.snapshotChunkBytes(), bytes.length - offset);
+        final byte[] data = java.util.Arrays.copyOfRange(bytes, (int)offset, (int)offset + length);
+        counters.snapshotChunksSent++;
+        sink.send(to, new LogMessage.SnapshotChunk(served.slot(), commitIndex, bytes.length, offset, data));
+    }
+
+    private void onSnapshotRequest(final int from, final LogMessage.SnapshotRequest m)
+    {
+        if (served != null && served.slot() == m.slot())
+        {
+            sendSnapshotChunk(from, m.offset());
+        }
+        else if (truncatedThrough > 0)
+        {
+            sendSnapshotChunk(from, 0); // that one is gone (or never was ours): start over with ours
+        }
+    }
+
+    private void onSnapshotChunk(final int from, final LogMessage.SnapshotChunk m)
+    {
+        noteCommitIndex(from, m.commitIndex());
+        if (snapshots == null || m.slot() <= appliedIndex || m.data().length == 0)
+        {
+            return;
+        }
+        if (m.totalBytes() > config.maxSnapshotBytes())
+        {
+            counters.snapshotsRejected++;
+            return;
+        }
+        if (m.offset() == 0 && (receiving == null || m.slot() > receivingSlot))
+        {
+            receivingSlot = m.slot();
+            receiving = new byte[(int)m.totalBytes()];
+            receivedBytes = 0;
+        }
+        if (receiving == null || m.slot() != receivingSlot || m.totalBytes() != receiving.length ||
+            m.offset() != receivedBytes)
+        {
+            return; // a duplicate, a reordered chunk, or another snapshot than the one being received
+        }
+        System.arraycopy(m.data(), 0, receiving, receivedBytes, m.data().length);
+        receivedBytes += m.data().length;
+        receivingFrom = from;
+        receivingProgressNs = nowNs;
+        lastCatchUpNs = nowNs;
+        if (receivedBytes < receiving.length)
+        {
+            sink.send(from, new LogMessage.SnapshotRequest(receivingSlot, receivedBytes));
+            return;
+        }
+        final byte[] bytes = receiving;
+        final long expectedSlot = receivingSlot;
+        receiving = null;
+        receivingSlot = -1;
+        final HashMap<Long, long[]> through = new HashMap<>();
+        final HashMap<Long, TreeSet<Long>> above = new HashMap<>();
+        final LogSnapshot snapshot;
+        try
+        {
+            snapshot = LogSnapshot.parse(bytes);
+            if (snapshot.slot() != expectedSlot)
+            {
+                throw new IllegalArgumentException("slot " + snapshot.slot() + ", expected " + expectedSlot);
+            }
+            readNodeSection(snapshot, through, above);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            counters.snapshotsRejected++;
+            return;
+        }
+        install(snapshot, through, above);
+    }
+
+    /** Replaces everything through the snapshot's slot by the snapshot: the host's state and the node's own. */
+    private void install(
+        final LogSnapshot snapshot, final HashMap<Long, long[]> through, final HashMap<Long, TreeSet<Long>> above)
+    {
+        final long slot = snapshot.slot();
+        snapshots.install(snapshot);
+        appliedThrough.clear();
+        appliedThrough.putAll(through);
+        appliedAbove.clear();
+        appliedAbove.putAll(above);
+        // Our entries chosen in slots the snapshot covers but not applied here yet: their effect is in it now.
+        final TreeSet<Long> inSnapshot = new TreeSet<>();
+        for (final Slot known : slots.subMap(appliedIndex, false, slot, true).values())
+        {
+            if (known.chosen && !known.entry.isNoop() && known.entry.origin() == self && isApplied(known.entry))
+            {
+                inSnapshot.add(known.entry.sequence());
+            }
+        }
+        appliedIndex = slot;
+        commitIndex = Math.max(commitIndex, slot);
+        durableCommitIndex = Math.max(durableCommitIndex, slot);
+        knownCommitIndex = Math.max(knownCommitIndex, commitIndex);
+        highestSlotSeen = Math.max(highestSlotSeen, slot);
+        truncatedThrough = slot;
+        slots.headMap(slot, true).clear();
+        proposals.headMap(slot, true).clear();
+        store.truncate(slot);
+        store.saveCommitIndex(commitIndex);
+        served = null;
+        counters.snapshotsInstalled++;
+        lastCatchUpNs = Long.MIN_VALUE / 2; // entries after the snapshot may follow at once
+
+        // Our entries: those in decided slots the snapshot covers were applied there, or lost their slot to another
+        // entry (then they go back first in line, in their order); forwarded or queued ones may be applied too.
+        final Map<Long, LogEntry> decided = ownInSlot.headMap(slot, true);
+        final ArrayList<LogEntry> again = new ArrayList<>();
+        for (final LogEntry entry : decided.values())
+        {
+            if (isApplied(entry))
+            {
+                inSnapshot.add(entry.sequence());
+            }
+            else
+            {
+                again.add(entry);
+                counters.reproposed++;
+            }
+        }
+        decided.clear();
+        for (int i = again.size() - 1; i >= 0; i--)
+        {
+            pending.addFirst(again.get(i));
+        }
+        final Iterator<LogEntry> forwardedEntries = forwarded.values().iterator();
+        while (forwardedEntries.hasNext())
+        {
+            final LogEntry entry = forwardedEntries.next();
+            if (isApplied(entry))
+            {
+                forwardedEntries.remove();
+                inSnapshot.add(entry.sequence());
+            }
+        }
+        final Iterator<LogEntry> queued = pending.iterator();
+        while (queued.hasNext())
+        {
+            final LogEntry entry = queued.next();
+            if (isApplied(entry))
+            {
+                queued.remove();
+                if (entry.origin() == self)
+                {
+                    inSnapshot.add(entry.sequence());
+                }
+            }
+        }
+        final Iterator<Range> granted = ranges.iterator();
+        while (granted.hasNext())
+        {
+            final Range range = granted.next();
+            range.next = Math.max(range.next, slot + 1);
+            if (range.next >= range.end)
+            {
+                granted.remove();
+            }
+        }
+        for (final Long sequence : inSnapshot)
+        {
+            snapshots.appliedInSnapshot(sequence);
+        }
+        if (role == Role.CANDIDATE)
+        {
+            role = Role.FOLLOWER; // its promises were about slots now decided: campaign again later if need be
+            leaderContact();
+        }
+        else if (role == Role.LEADER)
+        {
+            nextGrantSlot = Math.max(nextGrantSlot, slot + 1);
+        }
+    }
+
+    /** The node's section of a snapshot: per origin and incarnation, the watermark and the numbers above it. */
+    private byte[] nodeSection()
+    {
+        final ArrayList<Long> keys = new ArrayList<>(appliedThrough.keySet());
+        java.util.Collections.sort(keys);
+        int length = 4;
+        for (final Long key : keys)
+        {
+            length += 8 + 8 + 4 + 8 * appliedAbove.get(key).size();
+        }
+        final java.nio.ByteBuffer buffer =
+            java.nio.ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(keys.size());
+        for (final Long key : keys)
+        {
+            final TreeSet<Long> numbers = appliedAbove.get(key);
+            buffer.putLong(key).putLong(appliedThrough.get(key)[0]).putInt(numbers.size());
+            for (final Long number : numbers)
+            {
+                buffer.putLong(number);
+            }
+        }
+        return buffer.array();
+    }
+
+    /** Reads a snapshot's node section into the given maps; IllegalArgumentException if malformed. */
+    private static void readNodeSection(
+        final LogSnapshot snapshot, final HashMap<Long, long[]> through, final HashMap<Long, TreeSet<Long>> above)
+    {
+        final java.nio.ByteBuffer buffer = snapshot.nodeSection();
+        try
+        {
+            final int keys = buffer.getInt();
+            if (keys < 0 || keys > buffer.remaining() / 20)
+            {
+                throw new IllegalArgumentException("malformed snapshot: " + keys + " origins");
+            }
+            for (int i = 0; i < keys; i++)
+            {
+                final long key = buffer.getLong();
+                final long watermark = buffer.getLong();
+                final int count = buffer.getInt();
+                if (watermark < 0 || count < 0 || count > buffer.remaining() / 8 || through.containsKey(key))
+                {
+                    throw new IllegalArgumentException("malformed snapshot: origin " + key);
+                }
+                final TreeSet<Long> numbers = new TreeSet<>();
+                for (int j = 0; j < count; j++)
+                {
+                    final long number = buffer.getLong();
+                    if (number <= watermark + 1)
+                    {
+                        throw new IllegalArgumentException("malformed snapshot: origin " + key + " number " + number);
+                    }
+                    numbers.add(number);
+                }
+                through.put(key, new long[]{ watermark });
+                above.put(key, numbers);
+            }
+            if (buffer.hasRemaining())
+            {
+                throw new IllegalArgumentException("malformed snapshot: trailing bytes in the node section");
+            }
+        }
+        catch (final java.nio.BufferUnderflowException ex)
+        {
+            throw new IllegalArgumentException("malformed snapshot: node section truncated", ex);
         }
     }
 

@@ -127,6 +127,40 @@ public record KvOp(long client, long number, Kind kind, String key, String value
         };
     }
 
+    /**
+     * Applies the operation and records what its client was told in the state's session table (a key per client,
+     * below every workload key), as a production host keeps the last result per client session: a node that gets the
+     * operation's effect inside a snapshot can still answer the client.
+     */
+    public Result applyWithSession(final Map<String, String> state)
+    {
+        final Result result = applyTo(state);
+        state.put(sessionKey(client), number + "|" + (result.ok() ? "1" : "0") + "|" +
+            (result.value() == null ? "-" : "v" + result.value()));
+        return result;
+    }
+
+    /** What the client's operation {@code number} returned, from the session table; null if it is not there. */
+    public static Result sessionResult(final Map<String, String> state, final long client, final long number)
+    {
+        final String record = state.get(sessionKey(client));
+        if (record == null)
+        {
+            return null;
+        }
+        final String[] parts = record.split("\\|", 3);
+        if (parts.length != 3 || Long.parseLong(parts[0]) != number)
+        {
+            return null;
+        }
+        return new Result("1".equals(parts[1]), parts[2].equals("-") ? null : parts[2].substring(1));
+    }
+
+    static String sessionKey(final long client)
+    {
+        return "\u0001session/" + client;
+    }
+
     /** Short text for traces and failure messages. */
     public static String describe(final LogEntry entry)
     {

@@ -52,6 +52,9 @@ class LogMessageCodecFuzzTest
         GrantDecoder.BLOCK_LENGTH,
         CatchUpRequestDecoder.BLOCK_LENGTH,
         CatchUpReplyDecoder.BLOCK_LENGTH,
+        io.geo.epaxos.regionlog.sbe.ForwardDecoder.BLOCK_LENGTH,
+        io.geo.epaxos.regionlog.sbe.SnapshotRequestDecoder.BLOCK_LENGTH,
+        io.geo.epaxos.regionlog.sbe.SnapshotChunkDecoder.BLOCK_LENGTH,
     };
     private static final int[] INTERESTING_INTS = {
         0, 1, 2, 4, 8, 12, 16, 28, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFE, 0xFFFF, LogMessageCodec.MAX_ENTRIES + 1,

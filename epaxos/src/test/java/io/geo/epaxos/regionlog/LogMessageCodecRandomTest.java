@@ -55,7 +55,7 @@ class LogMessageCodecRandomTest
             assertSameBytes(buffer, offset, reencoded, 0, length, context);
             types.add(message.getClass().getSimpleName());
         }
-        assertEquals(12, types.size(), "every message type drawn: " + types);
+        assertEquals(14, types.size(), "every message type drawn: " + types);
     }
 
     @Test

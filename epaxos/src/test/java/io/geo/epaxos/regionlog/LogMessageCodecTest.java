@@ -18,6 +18,7 @@ import io.geo.epaxos.regionlog.sbe.NackDecoder;
 import io.geo.epaxos.regionlog.sbe.PrepareDecoder;
 import io.geo.epaxos.regionlog.sbe.PromiseDecoder;
 import io.geo.epaxos.regionlog.sbe.PromiseEncoder;
+import io.geo.epaxos.regionlog.sbe.SnapshotChunkDecoder;
 import io.geo.epaxos.regionlog.sbe.VarDataEncodingDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -104,6 +105,9 @@ class LogMessageCodecTest
             new LogMessage.Grant(VIEW, 100, 16),
             new LogMessage.CatchUpRequest(15),
             new LogMessage.CatchUpReply(15, batch(), 20),
+            new LogMessage.Forward(List.of(entry(1, 3, "forwarded"))),
+            new LogMessage.SnapshotRequest(40, 4096),
+            new LogMessage.SnapshotChunk(40, 44, 10_000, 4096, "chunk".getBytes(StandardCharsets.UTF_8)),
         };
     }
 
@@ -441,6 +445,13 @@ class LogMessageCodecTest
         assertEncodeRejected(new LogMessage.CatchUpRequest(-1), "fromSlot is negative");
         assertEncodeRejected(new LogMessage.CatchUpReply(-1, List.of(), 1), "firstSlot is negative");
         assertEncodeRejected(new LogMessage.CatchUpReply(1, List.of(), -1), "commitIndex is negative");
+        assertEncodeRejected(new LogMessage.SnapshotRequest(-1, 0), "slot is negative");
+        assertEncodeRejected(new LogMessage.SnapshotRequest(1, -1), "offset is negative");
+        assertEncodeRejected(new LogMessage.SnapshotChunk(1, 1, 4, 2, new byte[3]), "outside the 4 byte snapshot");
+        assertEncodeRejected(new LogMessage.SnapshotChunk(1, 1, -1, 0, new byte[0]), "totalBytes -1");
+        assertEncodeRejected(
+            new LogMessage.SnapshotChunk(1, 1, LogMessageCodec.MAX_SNAPSHOT_BYTES + 1, 0, new byte[0]), "totalBytes");
+        assertEncodeRejected(new LogMessage.SnapshotChunk(1, 1, 4, 0, null), "null data");
         assertEncodeRejected(
             new LogMessage.Promise(1, 1, 1, List.of(new LogMessage.AcceptedSlot(-1, 1, LogEntry.NOOP))),
             "accepted slot is negative");
@@ -575,7 +586,7 @@ class LogMessageCodecTest
             "schema version");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)0, LE)),
             "unknown template");
-        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)13, LE)),
+        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)15, LE)),
             "unknown template");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.blockLengthEncodingOffset(), (short)17, LE)),
             "block length");
@@ -614,6 +625,14 @@ class LogMessageCodecTest
         final UnsafeBuffer catchUp = frame(new LogMessage.CatchUpRequest(5));
         assertRejected(patched(catchUp, b -> b.putLong(HEADER + CatchUpRequestDecoder.fromSlotEncodingOffset(), -2,
             LE)), "fromSlot is negative");
+
+        final UnsafeBuffer chunk = frame(new LogMessage.SnapshotChunk(7, 9, 100, 10, new byte[20]));
+        assertRejected(patched(chunk, b -> b.putLong(HEADER + SnapshotChunkDecoder.byteOffsetEncodingOffset(), 81, LE)),
+            "outside the 100 byte snapshot");
+        assertRejected(patched(chunk, b -> b.putLong(HEADER + SnapshotChunkDecoder.totalBytesEncodingOffset(),
+            LogMessageCodec.MAX_SNAPSHOT_BYTES + 1, LE)), "totalBytes");
+        assertRejected(patched(chunk, b -> b.putInt(HEADER + SnapshotChunkDecoder.BLOCK_LENGTH, 21, LE)),
+            "truncated");
 
         final UnsafeBuffer grantRequest = frame(new LogMessage.GrantRequest(VIEW));
         assertRejected(patched(grantRequest, b -> b.putLong(HEADER + GrantRequestDecoder.viewEncodingOffset(), -1,

@@ -51,7 +51,7 @@ final class RandomLogMessages
 
     private LogMessage anyMessage()
     {
-        switch (random.nextInt(12))
+        switch (random.nextInt(14))
         {
             case 0:
                 return new LogMessage.Prepare(view(), slot());
@@ -85,6 +85,17 @@ final class RandomLogMessages
             }
             case 9:
                 return new LogMessage.CatchUpRequest(slot());
+            case 12:
+                return new LogMessage.SnapshotRequest(slot(), slot());
+            case 13:
+            {
+                final byte[] data = new byte[random.nextInt(4) == 0 ? random.nextInt(70_000) : random.nextInt(64)];
+                random.nextBytes(data);
+                final long total = data.length + (random.nextBoolean() ? 0 :
+                    random.nextLong(LogMessageCodec.MAX_SNAPSHOT_BYTES - data.length + 1));
+                final long offset = random.nextBoolean() ? 0 : random.nextLong(total - data.length + 1);
+                return new LogMessage.SnapshotChunk(slot(), slot(), total, offset, data);
+            }
             case 11:
             {
                 final List<LogEntry> forwarded = new java.util.ArrayList<>();

@@ -144,7 +144,8 @@ class RegionLogNodeScenarioTest
         long promised;
         long commit;
         long incarnation;
-        final Map<Long, LogMessage.AcceptedSlot> slots = new TreeMap<>();
+        long truncated;
+        final TreeMap<Long, LogMessage.AcceptedSlot> slots = new TreeMap<>();
 
         @Override
         public void savePromise(final long view)
@@ -155,7 +156,17 @@ class RegionLogNodeScenarioTest
         @Override
         public void saveAccepted(final long slot, final long view, final LogEntry entry)
         {
-            slots.put(slot, new LogMessage.AcceptedSlot(slot, view, entry));
+            if (slot > truncated)
+            {
+                slots.put(slot, new LogMessage.AcceptedSlot(slot, view, entry));
+            }
+        }
+
+        @Override
+        public void truncate(final long throughSlot)
+        {
+            truncated = Math.max(truncated, throughSlot);
+            slots.headMap(throughSlot, true).clear();
         }
 
         @Override
@@ -173,7 +184,7 @@ class RegionLogNodeScenarioTest
         @Override
         public State load()
         {
-            return new State(promised, commit, incarnation, new ArrayList<>(slots.values()));
+            return new State(promised, commit, incarnation, truncated, new ArrayList<>(slots.values()));
         }
     }
 

@@ -33,6 +33,11 @@ public final class RegionLogSimConfig
     double duplicateProbability = Double.NaN;
     double reorderProbability = Double.NaN;
     boolean delegation = true;
+    /**
+     * Every node snapshots its applied state and truncates its log each time it applied this many slots since its
+     * last snapshot (0: never; nodes then run without snapshots). Negative: drawn per seed from 8..256.
+     */
+    int snapshotEvery = -1;
     /** True: messages cross the wire through {@link LogMessageCodec}; false: deep copies ({@code WireCopy}). */
     boolean codec = true;
     /**
@@ -47,6 +52,13 @@ public final class RegionLogSimConfig
     PrintStream trace;
     long traceFromNs;
     long traceToNs = Long.MAX_VALUE;
+
+    /** Slots between snapshots per node (0: no snapshots; negative: drawn per seed). */
+    public RegionLogSimConfig snapshotEvery(final int value)
+    {
+        snapshotEvery = value;
+        return this;
+    }
 
     public RegionLogSimConfig seed(final long value)
     {
@@ -234,6 +246,7 @@ public final class RegionLogSimConfig
         c.duplicateProbability = duplicateProbability;
         c.reorderProbability = reorderProbability;
         c.delegation = delegation;
+        c.snapshotEvery = snapshotEvery;
         c.codec = codec;
         c.strictApply = strictApply;
         c.checkLinearizability = checkLinearizability;

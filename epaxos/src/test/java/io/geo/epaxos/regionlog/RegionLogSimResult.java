@@ -35,6 +35,9 @@ public record RegionLogSimResult(
     long lostWrites,
     /** Slots applied after a node's last sync and lost with its crash, unseen (not counted unless strictApply). */
     long unseenApplies,
+    /** Snapshots nodes took (then truncated their logs), and snapshots installed from a peer. */
+    long snapshotsTaken,
+    long snapshotsInstalled,
     long events,
     long simulatedNs,
     /** From the end of faults to convergence; -1 when the group did not converge. */
@@ -101,11 +104,10 @@ public record RegionLogSimResult(
         return String.format(Locale.ROOT, "seed %d: %s nodes=%d delegation=%s appends=%d acked=%d refused=%d " +
             "unknown=%d slots=%d noops=%d viewChanges=%d crashes=%d partitions=%d messages=%d dropped=%d " +
             "bytes(sent/received)=[%s] wireBytes=%d leaderShare=%.3f latency(p50/p99)=%.2f/%.2fms " +
-            "lostWrites=%d " +
-            "unseenApplies=%d simulated=%.2fs settle=%.1fms wall=%dms trace=%016x",
+            "lostWrites=%d unseenApplies=%d snapshots(taken/installed)=%d/%d simulated=%.2fs settle=%.1fms wall=%dms trace=%016x",
             seed, passed() ? "ok" : "VIOLATION", nodes, delegation, appends, acked, refused, unknown, slots, noops,
             viewChanges(), crashes, partitions, messagesSent, messagesDropped, traffic, wireBytes, leaderShare(),
-            latencyMs(50), latencyMs(99), lostWrites, unseenApplies, simulatedNs / 1e9, settleNs / 1e6,
+            latencyMs(50), latencyMs(99), lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, simulatedNs / 1e9, settleNs / 1e6,
             wallNs / 1_000_000, traceHash);
     }
 }

@@ -35,6 +35,8 @@ public final class RegionLogSimRunner
         public long wireBytes;
         public long lostWrites;
         public long unseenApplies;
+        public long snapshotsTaken;
+        public long snapshotsInstalled;
         public long simulatedNs;
         public long maxSettleNs;
         public int determinismChecks;
@@ -101,6 +103,8 @@ public final class RegionLogSimRunner
                 .append(",\"wireBytes\":").append(wireBytes)
                 .append(",\"lostWrites\":").append(lostWrites)
                 .append(",\"unseenApplies\":").append(unseenApplies)
+                .append(",\"snapshotsTaken\":").append(snapshotsTaken)
+                .append(",\"snapshotsInstalled\":").append(snapshotsInstalled)
                 .append(",\"latencyMs\":{\"p50\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(50)))
                 .append(",\"p99\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(99)))
                 .append(",\"max\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(100))).append('}')
@@ -208,6 +212,8 @@ public final class RegionLogSimRunner
         summary.wireBytes += result.wireBytes();
         summary.lostWrites += result.lostWrites();
         summary.unseenApplies += result.unseenApplies();
+        summary.snapshotsTaken += result.snapshotsTaken();
+        summary.snapshotsInstalled += result.snapshotsInstalled();
         summary.simulatedNs += result.simulatedNs();
         summary.maxSettleNs = Math.max(summary.maxSettleNs, result.settleNs());
         summary.linearizabilityUnknown += result.linearizabilityUnknown() ? 1 : 0;

@@ -7,14 +7,17 @@ import java.util.TreeMap;
 /**
  * A simulated disk for one region log node, with group commit (as the EPaxos simulator's SimStore): writes made
  * during a node call are staged and become durable when the node's next sync completes; a crash before that loses
- * them, together with the messages the host held back for that sync. The durable part survives restarts and is
- * never truncated (the simulator re-applies the log from slot 1 after a restart).
+ * them, together with the messages the host held back for that sync. The durable part survives restarts. It also
+ * holds the host's snapshot (written in the same group commit as the truncation that relies on it): a restarted node
+ * starts from that snapshot and re-applies the log after it.
  */
 final class RegionLogSimStore implements LogStore
 {
     private long durablePromisedView;
     private long durableCommitIndex;
     private long durableIncarnation;
+    private long durableTruncatedThrough;
+    private LogSnapshot durableSnapshot;
     private final TreeMap<Long, LogMessage.AcceptedSlot> durableAccepted = new TreeMap<>();
     private final ArrayList<Object> staged = new ArrayList<>();
     private long writes;
@@ -29,6 +32,14 @@ final class RegionLogSimStore implements LogStore
     }
 
     private record Incarnation(long incarnation)
+    {
+    }
+
+    private record Truncation(long throughSlot)
+    {
+    }
+
+    private record Snapshot(LogSnapshot snapshot)
     {
     }
 
@@ -61,6 +72,24 @@ final class RegionLogSimStore implements LogStore
         staged.add(new Incarnation(incarnation));
     }
 
+    @Override
+    public void truncate(final long throughSlot)
+    {
+        staged.add(new Truncation(throughSlot));
+    }
+
+    /** The host's snapshot: durable at the next sync, before any later write of the same call (a truncation). */
+    void saveSnapshot(final LogSnapshot snapshot)
+    {
+        staged.add(new Snapshot(LogSnapshot.parse(snapshot.bytes().clone())));
+    }
+
+    /** The last durable snapshot, or null. */
+    LogSnapshot durableSnapshot()
+    {
+        return durableSnapshot;
+    }
+
     /** What a restarted node reads: the durable state only, copied (a new process reads fresh bytes). */
     @Override
     public State load()
@@ -70,7 +99,8 @@ final class RegionLogSimStore implements LogStore
         {
             accepted.add(new LogMessage.AcceptedSlot(slot.slot(), slot.view(), WireCopy.copy(slot.entry())));
         }
-        return new State(durablePromisedView, durableCommitIndex, durableIncarnation, accepted);
+        return new State(durablePromisedView, durableCommitIndex, durableIncarnation, durableTruncatedThrough,
+            accepted);
     }
 
     boolean hasStaged()
@@ -96,10 +126,30 @@ final class RegionLogSimStore implements LogStore
             {
                 durableIncarnation = i.incarnation();
             }
+            else if (write instanceof Truncation t)
+            {
+                if (durableSnapshot == null || durableSnapshot.slot() < t.throughSlot())
+                {
+                    throw new IllegalStateException("truncated through " + t.throughSlot() + " without a snapshot " +
+                        "that far: " + durableSnapshot);
+                }
+                durableTruncatedThrough = Math.max(durableTruncatedThrough, t.throughSlot());
+                durableAccepted.headMap(t.throughSlot(), true).clear();
+            }
+            else if (write instanceof Snapshot s)
+            {
+                if (durableSnapshot == null || s.snapshot().slot() > durableSnapshot.slot())
+                {
+                    durableSnapshot = s.snapshot();
+                }
+            }
             else
             {
                 final LogMessage.AcceptedSlot slot = (LogMessage.AcceptedSlot)write;
-                durableAccepted.put(slot.slot(), slot);
+                if (slot.slot() > durableTruncatedThrough)
+                {
+                    durableAccepted.put(slot.slot(), slot);
+                }
             }
         }
         staged.clear();

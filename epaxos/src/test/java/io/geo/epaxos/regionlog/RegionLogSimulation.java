@@ -99,6 +99,9 @@ public final class RegionLogSimulation
         boolean crashAtNextSync;
         /** Slots applied in this life when the last sync completed: later ones had no effect outside yet. */
         int appliedAtLastSync;
+        /** Slots through here came from a snapshot (restored at start or installed from a peer) in this life. */
+        long appliedBase;
+        long lastSnapshotSlot;
         int life;
         long bytesSent;
         long bytesReceived;
@@ -111,15 +114,19 @@ public final class RegionLogSimulation
         void start()
         {
             final int startedLife = life;
-            kv = new TreeMap<>();
+            final LogSnapshot restored = snapshotEvery > 0 ? store.durableSnapshot() : null;
+            kv = restored == null ? new TreeMap<>() : decodeState(restored.hostState());
+            appliedBase = restored == null ? 0 : restored.slot();
+            lastSnapshotSlot = appliedBase;
             applied = new ArrayList<>();
             appliedAtLastSync = 0;
-            appliedLogs.add(new RegionLogVerifier.AppliedLog(id, life, applied));
+            appliedLogs.add(new RegionLogVerifier.AppliedLog(id, life, appliedBase + 1, applied));
             final RegionLogConfig nodeConfig = new RegionLogConfig()
                 .nodeId(id)
                 .nodeCount(nodes.length)
                 .randomSeed(seedRandom.nextLong());
             configureDelegation(nodeConfig, config.delegation);
+            nodeConfig.retainSlots(retainSlots);
             // A sink and an applier per life: a node object from before a crash can never reach the new life.
             final LogMessageSink sink = (to, message) ->
             {
@@ -139,7 +146,41 @@ public final class RegionLogSimulation
                     onApply(this, slot, entry);
                 }
             };
-            log = new RegionLogNode(nodeConfig, sink, store, applier, 0, nowNs);
+            if (snapshotEvery > 0)
+            {
+                final Node self = this;
+                final LogSnapshots snapshots = new LogSnapshots()
+                {
+                    @Override
+                    public byte[] capture()
+                    {
+                        return encodeState(kv);
+                    }
+
+                    @Override
+                    public void install(final LogSnapshot snapshot)
+                    {
+                        if (life == startedLife)
+                        {
+                            onInstall(self, snapshot);
+                        }
+                    }
+
+                    @Override
+                    public void appliedInSnapshot(final long sequence)
+                    {
+                        if (life == startedLife)
+                        {
+                            onAppliedInSnapshot(self, sequence);
+                        }
+                    }
+                };
+                log = new RegionLogNode(nodeConfig, sink, store, applier, snapshots, restored, nowNs);
+            }
+            else
+            {
+                log = new RegionLogNode(nodeConfig, sink, store, applier, 0, nowNs);
+            }
             afterCall(this);
         }
     }
@@ -178,6 +219,14 @@ public final class RegionLogSimulation
     private final long[][] lastDeliveryNs;
     private final History history = new History();
     private final List<RegionLogVerifier.AppliedLog> appliedLogs = new ArrayList<>();
+    private final List<RegionLogVerifier.Install> installs = new ArrayList<>();
+    private List<LogEntry> finalLog = List.of();
+    private long snapshotsTaken;
+    private long snapshotsInstalled;
+    /** Slots between snapshots for this seed (0: none). */
+    private final int snapshotEvery;
+    /** Slots a node keeps below its snapshot when it truncates (RegionLogConfig.retainSlots), drawn per seed. */
+    private final int retainSlots;
     private final List<RegionLogVerifier.Append> issued = new ArrayList<>();
     private final List<RegionLogVerifier.Append> acknowledged = new ArrayList<>();
     /** Which node led each view: two leaders of one view would break the one-proposer-per-slot rule. */
@@ -238,6 +287,11 @@ public final class RegionLogSimulation
             home.clients.add(clients[i]);
         }
         this.meanThinkNs = Math.max(1, (long)(1e9 * Math.max(1, config.clientsPerNode) / config.appendsPerSecond));
+        // its own random, so that the other streams of a seed are the same with and without snapshots
+        final SplittableRandom snapshotRandom = new SplittableRandom(config.seed ^ 0x5A17_0B5EL);
+        final int pick = snapshotRandom.nextInt(7);
+        this.snapshotEvery = config.snapshotEvery >= 0 ? config.snapshotEvery : pick == 6 ? 0 : 8 << pick;
+        this.retainSlots = new int[]{ 0, 8, 64 }[snapshotRandom.nextInt(3)];
         this.faultsActive = config.faults != RegionLogFaults.NONE;
         if (!config.delegation && !multiPaxosAvailable())
         {
@@ -304,11 +358,10 @@ public final class RegionLogSimulation
                 stackOf(ex));
         }
         final boolean linearizabilityUnknown = verify();
-        final List<LogEntry> finalLog = finalLog();
         long noops = 0;
         for (final LogEntry entry : finalLog)
         {
-            noops += entry.isNoop() ? 1 : 0;
+            noops += entry != null && entry.isNoop() ? 1 : 0;
         }
         final long[] sent = new long[nodes.length];
         final long[] received = new long[nodes.length];
@@ -323,7 +376,7 @@ public final class RegionLogSimulation
         Arrays.sort(latencies);
         return new RegionLogSimResult(config.seed, nodes.length, config.delegation, appends, refused, acked, unknown,
             finalLog.size(), noops, leaderOfView.size(), crashes, partitions, messagesSent, messagesDropped, sent,
-            received, leaderBytes, wireBytes, lostWrites, unseenApplies, events, nowNs, settleNs,
+            received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, events, nowNs, settleNs,
             System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies);
     }
 
@@ -524,10 +577,10 @@ public final class RegionLogSimulation
         {
             violation("contract", "node " + node.id + " reports nodeId " + log.nodeId());
         }
-        if (log.appliedIndex() != node.applied.size())
+        if (log.appliedIndex() != node.appliedBase + node.applied.size())
         {
             violation("contract", "node " + node.id + " reports appliedIndex " + log.appliedIndex() + " but applied " +
-                node.applied.size() + " slots in this life");
+                "through slot " + (node.appliedBase + node.applied.size()) + " in this life");
         }
         if (log.appliedIndex() > log.commitIndex())
         {
@@ -565,6 +618,18 @@ public final class RegionLogSimulation
         node.store.sync();
         node.log.onSynced(nowNs); // entries chosen by now are durable here: the node may apply them
         node.appliedAtLastSync = node.applied.size();
+        if (snapshotEvery > 0 && node.log.appliedIndex() - node.lastSnapshotSlot >= snapshotEvery)
+        {
+            // the host keeps a snapshot (durable with the next sync, like the truncation that relies on it)
+            final LogSnapshot snapshot = node.log.snapshot();
+            node.store.saveSnapshot(snapshot);
+            node.log.truncate(snapshot.slot());
+            node.lastSnapshotSlot = snapshot.slot();
+            snapshotsTaken++;
+            mixTrace(snapshot.slot() * 13 + node.id);
+            trace("node " + node.id + " snapshot through slot " + snapshot.slot() + " (" + snapshot.bytes().length +
+                " B), log truncated");
+        }
         for (final Outbound out : node.outbox)
         {
             send(node, out.to(), out.message());
@@ -576,6 +641,90 @@ public final class RegionLogSimulation
             schedule(CLIENT_LOCAL_DELAY_NS, CLIENT_REPLY, 0, 0, completion);
         }
         node.completions.clear();
+        afterCall(node); // a truncation's writes wait for the next sync
+    }
+
+    /** A node installs a peer's snapshot: its state jumps to the snapshot's, and a new applied log starts after it. */
+    private void onInstall(final Node node, final LogSnapshot snapshot)
+    {
+        if (snapshot.slot() <= node.appliedBase + node.applied.size())
+        {
+            violation("contract", "node " + node.id + " installed a snapshot through slot " + snapshot.slot() +
+                " having applied through " + (node.appliedBase + node.applied.size()));
+        }
+        node.kv = decodeState(snapshot.hostState());
+        node.appliedBase = snapshot.slot();
+        node.lastSnapshotSlot = snapshot.slot();
+        node.applied = new ArrayList<>();
+        node.appliedAtLastSync = 0;
+        appliedLogs.add(new RegionLogVerifier.AppliedLog(node.id, node.life, snapshot.slot() + 1, node.applied));
+        installs.add(new RegionLogVerifier.Install(node.id, snapshot.slot(), new TreeMap<>(node.kv)));
+        node.store.saveSnapshot(snapshot);
+        snapshotsInstalled++;
+        mixTrace(snapshot.slot() * 29 + node.id);
+        trace("node " + node.id + " installs a snapshot through slot " + snapshot.slot());
+    }
+
+    /**
+     * An entry of this node was applied inside an installed snapshot: the host answers its client from the session
+     * table the snapshot carries (as a production host would), after the next sync like any other reply.
+     */
+    private void onAppliedInSnapshot(final Node node, final long sequence)
+    {
+        for (final Client client : node.clients)
+        {
+            if (client.outstanding && !client.replyReleased && client.life == node.life && client.sequence == sequence)
+            {
+                final KvOp.Result result = KvOp.sessionResult(node.kv, client.process, client.number);
+                if (result == null)
+                {
+                    violation("snapshot", "node " + node.id + " reports client " + client.process + "'s operation " +
+                        client.number + " (sequence " + sequence + ") applied in a snapshot that has no result " +
+                        "for it");
+                    return;
+                }
+                trace("client " + client.process + "'s operation was applied inside a snapshot: " + result);
+                node.completions.add(new Completion(client, client.number, sequence, result));
+            }
+        }
+    }
+
+    /** The simulated host's applied state as bytes (what a snapshot carries). */
+    static byte[] encodeState(final Map<String, String> kv)
+    {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes))
+        {
+            out.writeInt(kv.size());
+            for (final Map.Entry<String, String> e : new TreeMap<>(kv).entrySet())
+            {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return bytes.toByteArray();
+    }
+
+    static TreeMap<String, String> decodeState(final byte[] state)
+    {
+        final TreeMap<String, String> kv = new TreeMap<>();
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(state)))
+        {
+            final int size = in.readInt();
+            for (int i = 0; i < size; i++)
+            {
+                kv.put(in.readUTF(), in.readUTF());
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException("malformed snapshot state", ex);
+        }
+        return kv;
     }
 
     private void send(final Node from, final int to, final LogMessage original)
@@ -673,10 +822,10 @@ public final class RegionLogSimulation
             violation("contract", "node " + node.id + " applied a null entry at slot " + slot);
             return;
         }
-        if (slot != node.applied.size() + 1)
+        if (slot != node.appliedBase + node.applied.size() + 1)
         {
-            violation("contract", "node " + node.id + " applied slot " + slot + " after slot " + node.applied.size() +
-                " (slots must come in order, each once)");
+            violation("contract", "node " + node.id + " applied slot " + slot + " after slot " +
+                (node.appliedBase + node.applied.size()) + " (slots must come in order, each once)");
             return;
         }
         node.applied.add(WireCopy.copy(entry));
@@ -696,7 +845,7 @@ public final class RegionLogSimulation
                 ": the payload is no client's operation");
             return;
         }
-        final KvOp.Result result = op.applyTo(node.kv);
+        final KvOp.Result result = op.applyWithSession(node.kv);
         final Client client = clients[(int)op.client() - 1];
         if (client.home.id != entry.origin())
         {
@@ -1070,7 +1219,7 @@ public final class RegionLogSimulation
         for (final Node node : nodes)
         {
             if (!node.up || node.log.pendingAppends() != 0 || node.log.commitIndex() != commitIndex ||
-                node.applied.size() != commitIndex)
+                node.appliedBase + node.applied.size() != commitIndex)
             {
                 return false;
             }
@@ -1100,7 +1249,7 @@ public final class RegionLogSimulation
                 }
             }
             sb.append(" view=").append(Ballot.toString(node.log.view())).append(node.log.isLeader() ? " leader" : "")
-                .append(" commit=").append(node.log.commitIndex()).append(" applied=").append(node.applied.size())
+                .append(" commit=").append(node.log.commitIndex()).append(" applied=").append(node.appliedBase + node.applied.size())
                 .append(" pendingAppends=").append(node.log.pendingAppends()).append(" clientsWaitingFor=[")
                 .append(waiting).append("]; ");
         }
@@ -1119,19 +1268,6 @@ public final class RegionLogSimulation
         }
     }
 
-    /** The longest log a live node applied in its current life (all are equal once settled). */
-    private List<LogEntry> finalLog()
-    {
-        List<LogEntry> longest = List.of();
-        for (final Node node : nodes)
-        {
-            if (node.up && node.applied.size() > longest.size())
-            {
-                longest = node.applied;
-            }
-        }
-        return longest;
-    }
 
     /** @return true when the linearizability check ran out of steps. */
     private boolean verify()
@@ -1142,11 +1278,18 @@ public final class RegionLogSimulation
         {
             RegionLogVerifier.checkNoDuplicates(seed, log, violations);
         }
+        finalLog = RegionLogVerifier.referenceLog(seed, appliedLogs, violations);
+        RegionLogVerifier.checkNoDuplicates(seed, new RegionLogVerifier.AppliedLog(-1, 0, finalLog), violations);
+        RegionLogVerifier.checkInstalls(seed, finalLog, installs, violations);
         if (settled)
         {
             // Before convergence a node may still be re-applying after a restart: only compare final logs after.
-            final List<LogEntry> finalLog = finalLog();
-            RegionLogVerifier.checkFinalLogLength(seed, finalLog, appliedLogs, violations);
+            final long commitIndex = nodes[0].log.commitIndex();
+            if (finalLog.size() != commitIndex)
+            {
+                violation("log shrank", "nodes applied through slot " + finalLog.size() + " in all, but settled at " +
+                    "commit index " + commitIndex);
+            }
             RegionLogVerifier.checkAcknowledged(seed, finalLog, issued, acknowledged, violations);
             final List<Map<String, String>> states = new ArrayList<>();
             for (final Node node : nodes)

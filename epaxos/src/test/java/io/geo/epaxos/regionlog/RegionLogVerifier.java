@@ -21,13 +21,31 @@ public final class RegionLogVerifier
     /** Violations reported per check; the rest are counted. */
     static final int MAX_REPORTED = 5;
 
-    /** What one life of a node (start to crash, or to the end of the run) applied, slot 1 first. */
-    public record AppliedLog(int node, int life, List<LogEntry> entries)
+    /**
+     * What one life of a node (start to crash, or to the end of the run) applied, slot {@code firstSlot} first: 1, or
+     * the slot after the snapshot the life started from or installed (an install starts a new log).
+     */
+    public record AppliedLog(int node, int life, long firstSlot, List<LogEntry> entries)
     {
+        public AppliedLog(final int node, final int life, final List<LogEntry> entries)
+        {
+            this(node, life, 1, entries);
+        }
+
         String name()
         {
-            return "node " + node + " (life " + life + ")";
+            return "node " + node + " (life " + life + (firstSlot == 1 ? "" : ", from slot " + firstSlot) + ")";
         }
+
+        long lastSlot()
+        {
+            return firstSlot + entries.size() - 1;
+        }
+    }
+
+    /** A snapshot a node installed from a peer: its key-value state through {@code slot}. */
+    public record Install(int node, long slot, Map<String, String> state)
+    {
     }
 
     /** An append that returned a sequence (issued) or whose client was told it was applied (acknowledged). */
@@ -65,16 +83,97 @@ public final class RegionLogVerifier
             for (int i = 0; i < entries.size(); i++)
             {
                 final LogEntry entry = entries.get(i);
-                if (i == reference.size())
+                final int index = (int)(log.firstSlot() - 1 + i);
+                while (reference.size() <= index)
                 {
-                    reference.add(entry);
-                    referenceOwner.add(log);
+                    reference.add(null);
+                    referenceOwner.add(null);
                 }
-                else if (!Objects.equals(reference.get(i), entry))
+                if (reference.get(index) == null)
                 {
-                    reporter.report("slot " + (i + 1) + ": " + referenceOwner.get(i).name() + " applied " +
-                        KvOp.describe(reference.get(i)) + " but " + log.name() + " applied " + KvOp.describe(entry));
+                    reference.set(index, entry);
+                    referenceOwner.set(index, log);
                 }
+                else if (!Objects.equals(reference.get(index), entry))
+                {
+                    reporter.report("slot " + (index + 1) + ": " + referenceOwner.get(index).name() + " applied " +
+                        KvOp.describe(reference.get(index)) + " but " + log.name() + " applied " +
+                        KvOp.describe(entry));
+                }
+            }
+        }
+        reporter.finish();
+    }
+
+    /**
+     * The log as applied, slot 1 first, from every life of every node (with snapshots no single life applied it
+     * all). A slot nobody applied (a snapshot covered it, but no life is known to have applied it) is a violation
+     * and shows as null.
+     */
+    public static List<LogEntry> referenceLog(
+        final long seed, final List<AppliedLog> logs, final List<String> violations)
+    {
+        final ArrayList<LogEntry> reference = new ArrayList<>();
+        for (final AppliedLog log : logs)
+        {
+            for (int i = 0; i < log.entries().size(); i++)
+            {
+                final int index = (int)(log.firstSlot() - 1 + i);
+                while (reference.size() <= index)
+                {
+                    reference.add(null);
+                }
+                if (reference.get(index) == null)
+                {
+                    reference.set(index, log.entries().get(i));
+                }
+            }
+        }
+        final Reporter reporter = new Reporter(seed, "gap", violations);
+        for (int i = 0; i < reference.size(); i++)
+        {
+            if (reference.get(i) == null)
+            {
+                reporter.report("slot " + (i + 1) + " was applied by no node, yet later slots were");
+            }
+        }
+        reporter.finish();
+        return reference;
+    }
+
+    /** Every snapshot installed from a peer holds exactly the state of the log applied through its slot. */
+    public static void checkInstalls(
+        final long seed, final List<LogEntry> finalLog, final List<Install> installs, final List<String> violations)
+    {
+        final Reporter reporter = new Reporter(seed, "snapshot", violations);
+        final ArrayList<Install> bySlot = new ArrayList<>(installs);
+        bySlot.sort((a, b) -> Long.compare(a.slot(), b.slot()));
+        final java.util.TreeMap<String, String> state = new java.util.TreeMap<>();
+        int next = 0;
+        for (final Install install : bySlot)
+        {
+            if (install.slot() > finalLog.size())
+            {
+                reporter.report("node " + install.node() + " installed a snapshot through slot " + install.slot() +
+                    " beyond the final log (" + finalLog.size() + " slots)");
+                continue;
+            }
+            while (next < install.slot())
+            {
+                final LogEntry entry = finalLog.get(next++);
+                if (entry != null && !entry.isNoop())
+                {
+                    final KvOp op = KvOp.decode(entry.payload());
+                    if (op != null)
+                    {
+                        op.applyWithSession(state);
+                    }
+                }
+            }
+            if (!state.equals(install.state()))
+            {
+                reporter.report("node " + install.node() + " installed " + install.state() + " through slot " +
+                    install.slot() + ", the log gives " + state);
             }
         }
         reporter.finish();
@@ -93,12 +192,12 @@ public final class RegionLogVerifier
             {
                 continue;
             }
-            final Integer earlier = firstSlot.putIfAbsent(Append.identity(entry.origin(), entry.sequence()), i + 1);
+            final Integer earlier = firstSlot.putIfAbsent(Append.identity(entry.origin(), entry.sequence()), i);
             if (earlier != null)
             {
                 reporter.report(log.name() + " applied " + entry.origin() + "#" + entry.sequence() + " at slot " +
-                    earlier + " (" + KvOp.describe(entries.get(earlier - 1)) + ") and again at slot " + (i + 1) +
-                    " (" + KvOp.describe(entry) + ")");
+                    (log.firstSlot() + earlier) + " (" + KvOp.describe(entries.get(earlier)) + ") and again at " +
+                    "slot " + (log.firstSlot() + i) + " (" + KvOp.describe(entry) + ")");
             }
         }
         reporter.finish();
@@ -119,7 +218,7 @@ public final class RegionLogVerifier
         for (int i = 0; i < finalLog.size(); i++)
         {
             final LogEntry entry = finalLog.get(i);
-            if (!entry.isNoop())
+            if (entry != null && !entry.isNoop())
             {
                 slotsOf.computeIfAbsent(Append.identity(entry.origin(), entry.sequence()), k -> new ArrayList<>())
                     .add(i + 1);
@@ -156,7 +255,7 @@ public final class RegionLogVerifier
         for (int i = 0; i < finalLog.size(); i++)
         {
             final LogEntry entry = finalLog.get(i);
-            if (entry.isNoop())
+            if (entry == null || entry.isNoop())
             {
                 continue;
             }
@@ -183,9 +282,9 @@ public final class RegionLogVerifier
         final Reporter reporter = new Reporter(seed, "log shrank", violations);
         for (final AppliedLog log : logs)
         {
-            if (log.entries().size() > finalLog.size())
+            if (log.lastSlot() > finalLog.size())
             {
-                reporter.report(log.name() + " applied " + log.entries().size() + " slots, the final log has only " +
+                reporter.report(log.name() + " applied through slot " + log.lastSlot() + ", the final log has only " +
                     finalLog.size());
             }
         }

@@ -53,6 +53,11 @@ final class SimCommand implements Callable<Integer>
         description = "regionlog: padding bytes per appended entry, 0..1048576 (default: ${DEFAULT-VALUE}).")
     int payload;
 
+    @Option(names = "--snapshot-every", paramLabel = "SLOTS",
+        description = "regionlog: every node snapshots and truncates its log each SLOTS applied slots, 0 never " +
+            "(default: drawn per seed from 8..256, or never).")
+    Integer snapshotEvery;
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
         description = "regionlog: simulated seconds of load per seed (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -132,7 +137,8 @@ final class SimCommand implements Callable<Integer>
             System.err.println("geo sim: --mode must be epaxos or regionlog; got '" + mode + "'");
             return 2;
         }
-        for (final String regionLogOnly : new String[] {"--nodes", "--seconds", "--multi-paxos", "--payload"})
+        for (final String regionLogOnly : new String[] {"--nodes", "--seconds", "--multi-paxos", "--payload",
+            "--snapshot-every"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(regionLogOnly))
             {
@@ -280,8 +286,13 @@ final class SimCommand implements Callable<Integer>
             {
                 throw new UsageException("--payload must be 0..1048576; got " + payload);
             }
+            if (snapshotEvery != null && (snapshotEvery < 0 || snapshotEvery > 1_000_000))
+            {
+                throw new UsageException("--snapshot-every must be 0..1000000; got " + snapshotEvery);
+            }
             config = new RegionLogSimConfig().nodes(nodes).seconds(seconds).clientsPerNode(clients)
-                .faults(RegionLogFaults.parse(faults)).delegation(!multiPaxos).payloadBytes(payload);
+                .faults(RegionLogFaults.parse(faults)).delegation(!multiPaxos).payloadBytes(payload)
+                .snapshotEvery(snapshotEvery == null ? -1 : snapshotEvery);
             config.copy().validate();
         }
         catch (final UsageException | IllegalArgumentException ex)

@@ -48,7 +48,7 @@ class SimCommandTest
     @Test
     void shouldRunSeedsAndPrintAJsonSummaryLast()
     {
-        assertEquals(0, GeoMain.run("sim", "--seeds", "3", "--commands", "100", "--json"));
+        assertEquals(0, GeoMain.run("sim", "--seeds", "3", "--commands", "100", "--json"), () -> err.toString(StandardCharsets.UTF_8));
         final String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
         final String last = lines[lines.length - 1];
         assertTrue(last.startsWith("{\"seeds\":3,"), last);
@@ -69,6 +69,19 @@ class SimCommandTest
         assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--regions", "5"));
         assertEquals(2, GeoMain.run("sim", "--mode", "raft"));
         assertEquals(2, GeoMain.run("sim", "--nodes", "3"));
+    }
+
+    @Test
+    void shouldRunRegionLogSeedsWithSnapshotsEveryFewSlots()
+    {
+        assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--seeds", "3", "--snapshot-every", "16",
+            "--json"));
+        final String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        final String last = lines[lines.length - 1];
+        assertTrue(last.contains("\"violations\":0"), last);
+        assertTrue(!last.contains("\"snapshotsTaken\":0,"), "snapshots were taken: " + last);
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--snapshot-every", "-1"));
+        assertEquals(2, GeoMain.run("sim", "--snapshot-every", "16"));
     }
 
     @Test
