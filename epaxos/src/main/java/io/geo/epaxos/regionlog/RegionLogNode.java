@@ -401,7 +401,12 @@ public final class RegionLogNode
             throw new IllegalArgumentException(
                 "cannot truncate through slot " + throughSlot + ": applied only through " + appliedIndex);
         }
-        final long through = throughSlot - config.retainSlots(); // a tail for peers that lag a little
+        long through = throughSlot - config.retainSlots(); // a tail for peers that lag a little
+        if (served != null && nowNs - servedUsedNs < 2 * config.electionTimeoutNs())
+        {
+            // a peer is fetching our snapshot: keep the slots after it, or its transfer would start over for ever
+            through = Math.min(through, served.slot());
+        }
         if (through <= truncatedThrough)
         {
             return;
@@ -574,7 +579,7 @@ public final class RegionLogNode
         for (long slot = prepareFrom; slot <= last; slot++)
         {
             final Slot known = slots.get(slot);
-            if (known != null && known.chosen)
+            if (slot <= truncatedThrough || known != null && known.chosen)
             {
                 if (!batch.isEmpty())
                 {
@@ -854,8 +859,15 @@ public final class RegionLogNode
     {
         if (slotNumber <= truncatedThrough)
         {
+            // in the snapshot already: an entry of ours proposed here was applied, or goes back in line
             proposals.remove(slotNumber);
-            return; // in the snapshot already
+            final LogEntry own = ownInSlot.remove(slotNumber);
+            if (own != null && !isApplied(own))
+            {
+                pending.addFirst(own);
+                counters.reproposed++;
+            }
+            return;
         }
         Slot slot = slots.get(slotNumber);
         if (slot == null)
@@ -1329,9 +1341,9 @@ public final class RegionLogNode
     {
         if (receiving != null)
         {
-            if (nowNs - receivingProgressNs >= config.electionTimeoutNs())
+            if (receivingSlot <= appliedIndex || nowNs - receivingProgressNs >= config.electionTimeoutNs())
             {
-                receiving = null; // the peer went silent: start over (from whichever peer answers)
+                receiving = null; // caught up otherwise, or the peer went silent: start over if need be
                 receivingSlot = -1;
             }
             else
@@ -1455,11 +1467,14 @@ public final class RegionLogNode
             receivingSlot = m.slot();
             receiving = new byte[(int)m.totalBytes()];
             receivedBytes = 0;
+            receivingFrom = from;
         }
-        if (receiving == null || m.slot() != receivingSlot || m.totalBytes() != receiving.length ||
-            m.offset() != receivedBytes)
+        if (receiving == null || from != receivingFrom || m.slot() != receivingSlot ||
+            m.totalBytes() != receiving.length || m.offset() != receivedBytes)
         {
-            return; // a duplicate, a reordered chunk, or another snapshot than the one being received
+            // a duplicate, a reordered chunk, another snapshot, or another sender's (two hosts need not capture
+            // the same bytes for a slot: one transfer comes from one sender)
+            return;
         }
         System.arraycopy(m.data(), 0, receiving, receivedBytes, m.data().length);
         receivedBytes += m.data().length;
@@ -1710,6 +1725,36 @@ public final class RegionLogNode
     public int pendingAppends()
     {
         return pending.size() + ownInSlot.size() + forwarded.size();
+    }
+
+    /** A one-line description of the node's state, for traces and failure messages. */
+    public String describe()
+    {
+        final StringBuilder sb = new StringBuilder()
+            .append("node ").append(self).append(' ').append(role).append(" view ").append(Ballot.toString(promisedView))
+            .append(" commit ").append(commitIndex).append(" applied ").append(appliedIndex)
+            .append(" durableCommit ").append(durableCommitIndex).append(" known ").append(knownCommitIndex)
+            .append(" truncated ").append(truncatedThrough).append(" highestSeen ").append(highestSlotSeen)
+            .append(" pending ").append(pending.size()).append(" forwarded ").append(forwarded.size())
+            .append(" ownInSlot ").append(ownInSlot.keySet()).append(" proposals ").append(proposals.size());
+        if (!proposals.isEmpty())
+        {
+            sb.append(' ').append(proposals.firstKey()).append("..").append(proposals.lastKey());
+        }
+        sb.append(" ranges [");
+        for (final Range range : ranges)
+        {
+            sb.append(range.next).append("..").append(range.end - 1).append(' ');
+        }
+        sb.append("] grantedThrough ").append(grantedThrough).append(" grantRequestOutstanding ")
+            .append(grantRequestOutstanding).append(" retransmits ").append(counters.retransmits)
+            .append(" elections ").append(counters.electionsStarted).append(" stallViewChanges ")
+            .append(counters.stallViewChanges).append(" conflictingAccepts ").append(counters.conflictingAccepts);
+        if (role == Role.LEADER)
+        {
+            sb.append(" nextGrantSlot ").append(nextGrantSlot);
+        }
+        return sb.toString();
     }
 
     public RegionLogCounters counters()

@@ -126,7 +126,7 @@ public final class RegionLogSimulation
                 .nodeCount(nodes.length)
                 .randomSeed(seedRandom.nextLong());
             configureDelegation(nodeConfig, config.delegation);
-            nodeConfig.retainSlots(retainSlots);
+            nodeConfig.retainSlots(retainSlots).snapshotChunkBytes(snapshotChunkBytes);
             // A sink and an applier per life: a node object from before a crash can never reach the new life.
             final LogMessageSink sink = (to, message) ->
             {
@@ -227,6 +227,8 @@ public final class RegionLogSimulation
     private final int snapshotEvery;
     /** Slots a node keeps below its snapshot when it truncates (RegionLogConfig.retainSlots), drawn per seed. */
     private final int retainSlots;
+    /** RegionLogConfig.snapshotChunkBytes, drawn per seed. */
+    private final int snapshotChunkBytes;
     private final List<RegionLogVerifier.Append> issued = new ArrayList<>();
     private final List<RegionLogVerifier.Append> acknowledged = new ArrayList<>();
     /** Which node led each view: two leaders of one view would break the one-proposer-per-slot rule. */
@@ -292,6 +294,8 @@ public final class RegionLogSimulation
         final int pick = snapshotRandom.nextInt(7);
         this.snapshotEvery = config.snapshotEvery >= 0 ? config.snapshotEvery : pick == 6 ? 0 : 8 << pick;
         this.retainSlots = new int[]{ 0, 8, 64 }[snapshotRandom.nextInt(3)];
+        // small chunks in some seeds, so that transfers take many messages (offsets, duplicates, stalls, resets)
+        this.snapshotChunkBytes = new int[]{ 16, 64, 256 * 1024 }[snapshotRandom.nextInt(3)];
         this.faultsActive = config.faults != RegionLogFaults.NONE;
         if (!config.delegation && !multiPaxosAvailable())
         {

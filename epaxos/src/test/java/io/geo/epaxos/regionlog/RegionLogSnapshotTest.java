@@ -129,6 +129,33 @@ class RegionLogSnapshotTest
             return lagging;
         }
 
+        /** Like {@link #run}, but each message arrives one step after it was sent (a transfer takes many steps). */
+        void runSlow(final int ms)
+        {
+            for (int step = 0; step < ms; step++)
+            {
+                nowNs += MS;
+                for (int i = 0; i < n; i++)
+                {
+                    if (!down[i])
+                    {
+                        nodes[i].onTick(nowNs);
+                        nodes[i].onSynced(nowNs);
+                    }
+                }
+                for (int count = wire.size(); count > 0; count--)
+                {
+                    final Object[] m = wire.poll();
+                    final int to = (Integer)m[1];
+                    if (!down[to] && !down[(Integer)m[0]])
+                    {
+                        nodes[to].onMessage((Integer)m[0], (LogMessage)m[2], nowNs);
+                        nodes[to].onSynced(nowNs);
+                    }
+                }
+            }
+        }
+
         long append(final int node, final String text)
         {
             final long sequence = nodes[node].append(text.getBytes(StandardCharsets.UTF_8), nowNs);
@@ -393,6 +420,95 @@ class RegionLogSnapshotTest
         cluster.hosts[leader].disk = null; // the host lost its snapshot, the log was truncated
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> cluster.start(leader));
         assertTrue(ex.getMessage().contains("truncated through slot"), ex.getMessage());
+    }
+
+    @Test
+    void shouldFinishASnapshotTransferWhileThePeersKeepTruncating()
+    {
+        // Found in review: the server dropped the snapshot it was serving as soon as it truncated past it, so a
+        // transfer of many chunks under steady load started over for ever. Now a fetched snapshot holds truncation.
+        final Cluster cluster = new Cluster(3, new RegionLogConfig().retainSlots(0).snapshotChunkBytes(16));
+        final int leader = leaderAfterElection(cluster);
+        final int lagging = (leader + 1) % 3;
+        final int other = (leader + 2) % 3;
+        cluster.crash(lagging);
+        for (int i = 0; i < 60; i++)
+        {
+            cluster.append(leader, "early-" + i);
+            cluster.run(1);
+        }
+        cluster.run(20);
+        cluster.snapshot(leader);
+        cluster.snapshot(other);
+        cluster.start(lagging);
+        for (int step = 0; step < 2000 && cluster.hosts[lagging].installs == 0; step++)
+        {
+            cluster.append(leader, "load-" + step);
+            if (step % 5 == 0)
+            {
+                cluster.snapshot(leader);
+                cluster.snapshot(other);
+            }
+            cluster.runSlow(1);
+        }
+        assertTrue(cluster.hosts[lagging].installs > 0, "the lagging node installed a snapshot under load");
+        cluster.run(100);
+        assertEquals(cluster.hosts[leader].texts, cluster.hosts[lagging].texts);
+    }
+
+    @Test
+    void shouldNotReproposeSlotsItTruncatedWhileCampaigning()
+    {
+        // Found in review (Multi-Paxos): a candidate whose host truncated a slot during its campaign proposed the
+        // recovered entry there again as the new leader; the slot never resolved, and its own entry stayed pending.
+        final List<LogMessage[]> sent = new ArrayList<>();
+        final Host host = new Host();
+        final RegionLogNodeScenarioTest.MemoryStore store = new RegionLogNodeScenarioTest.MemoryStore();
+        final RegionLogNode x = new RegionLogNode(new RegionLogConfig().nodeId(1).nodeCount(3).randomSeed(3)
+            .delegation(false).retainSlots(0), (to, m) -> sent.add(new LogMessage[] {m}), store, host, host, null, 0);
+        long now = MS;
+        final long leaderView = io.geo.epaxos.primitives.Ballot.of(1, 0);
+        x.onMessage(0, new LogMessage.Heartbeat(leaderView, 0), now);
+        x.append("mine".getBytes(StandardCharsets.UTF_8), now); // forwarded to node 0
+        final LogEntry mine = LogEntry.of(1, (1L << 32) + 1, "mine".getBytes(StandardCharsets.UTF_8));
+        x.onMessage(0, new LogMessage.Accept(leaderView, 1, List.of(mine)), now);
+        x.onSynced(now);
+        // node 0 goes silent: x campaigns from slot 1
+        long view = -1;
+        for (int i = 0; i < 200 && view < 0; i++)
+        {
+            now += MS;
+            x.onTick(now);
+            x.onSynced(now);
+            for (final LogMessage[] m : sent)
+            {
+                if (m[0] instanceof LogMessage.Prepare p)
+                {
+                    view = p.view();
+                    assertEquals(1, p.fromSlot());
+                }
+            }
+        }
+        assertTrue(view > 0, "x started an election");
+        // slot 1 turns out chosen: x applies it, and its host snapshots and truncates during the campaign
+        x.onMessage(2, new LogMessage.CatchUpReply(1, List.of(mine), 1), now);
+        x.onSynced(now);
+        assertEquals(1, x.appliedIndex());
+        host.disk = x.snapshot();
+        x.truncate(1);
+        // node 2's promise (it knows slot 1 chosen) makes x the leader
+        x.onMessage(2, new LogMessage.Promise(view, 1, 1, List.of(new LogMessage.AcceptedSlot(1,
+            RegionLogNode.CHOSEN, mine))), now);
+        x.onSynced(now);
+        assertTrue(x.isLeader());
+        for (int i = 0; i < 100; i++)
+        {
+            now += MS;
+            x.onTick(now);
+            x.onSynced(now);
+        }
+        assertEquals(0, x.pendingAppends(), x.describe());
+        assertEquals(List.of("mine"), host.texts);
     }
 
     @Test
