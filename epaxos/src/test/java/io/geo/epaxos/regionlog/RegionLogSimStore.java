@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * holds the host's snapshot (written in the same group commit as the truncation that relies on it): a restarted node
  * starts from that snapshot and re-applies the log after it.
  */
-final class RegionLogSimStore implements LogStore
+public final class RegionLogSimStore implements LogStore
 {
     private long durablePromisedView;
     private long durableCommitIndex;
@@ -103,13 +103,13 @@ final class RegionLogSimStore implements LogStore
             accepted);
     }
 
-    boolean hasStaged()
+    public boolean hasStaged()
     {
         return !staged.isEmpty();
     }
 
     /** The fsync completed: staged writes become durable in order. */
-    void sync()
+    public void sync()
     {
         for (final Object write : staged)
         {
@@ -156,7 +156,7 @@ final class RegionLogSimStore implements LogStore
     }
 
     /** Crash: the unsynced writes are lost. */
-    void dropStaged()
+    public void dropStaged()
     {
         lostWrites += staged.size();
         staged.clear();

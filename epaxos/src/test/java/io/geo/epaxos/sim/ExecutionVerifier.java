@@ -71,8 +71,80 @@ final class ExecutionVerifier
         }
     }
 
+    /**
+     * Checks lives of a node that ended in a crash: whatever such a life executed, it executed as a prefix of the
+     * complete order (replica {@code 0} of {@link #verify}'s arguments): per key, its writes are the first writes of
+     * the reference, and each of its reads saw the same number of writes.
+     */
+    static void verifyPrefixes(
+        final LongArrayList referenceOrder,
+        final Map<Long, Command> referenceCommands,
+        final int lives,
+        final IntFunction<LongArrayList> orders,
+        final IntFunction<Map<Long, Command>> commands,
+        final IntFunction<String> names,
+        final List<String> violations)
+    {
+        final Map<Key, KeyOrder> reference = orderByKey(referenceOrder, referenceCommands);
+        for (int l = 0; l < lives; l++)
+        {
+            for (final Map.Entry<Long, Command> e : commands.apply(l).entrySet())
+            {
+                final Command expected = referenceCommands.get(e.getKey());
+                if (expected != null && !expected.equals(e.getValue()))
+                {
+                    violations.add("execution: instance " + InstanceId.toString(e.getKey()) + " executed different " +
+                        "commands in " + names.apply(l) + " and in the final order");
+                    return;
+                }
+            }
+            final Map<Key, KeyOrder> partial = orderByKey(orders.apply(l), commands.apply(l));
+            for (final Map.Entry<Key, KeyOrder> e : partial.entrySet())
+            {
+                final String diff = e.getValue().prefixDiff(reference.get(e.getKey()));
+                if (diff != null)
+                {
+                    violations.add("execution order: key " + e.getKey() + ": " + names.apply(l) + " vs the final " +
+                        "order: " + diff);
+                    return;
+                }
+            }
+        }
+    }
+
     private static final class KeyOrder
     {
+        /** Null if this (partial) order is a prefix of {@code full}'s, else what differs. */
+        String prefixDiff(final KeyOrder full)
+        {
+            if (full == null)
+            {
+                return writes.isEmpty() && readPosition.isEmpty() ? null : "the key is not in the final order";
+            }
+            if (writes.size() > full.writes.size())
+            {
+                return "more writes (" + writes.size() + ") than the final order (" + full.writes.size() + ")";
+            }
+            for (int i = 0; i < writes.size(); i++)
+            {
+                if (writes.getLong(i) != full.writes.getLong(i))
+                {
+                    return "write #" + i + " is " + InstanceId.toString(writes.getLong(i)) + " vs " +
+                        InstanceId.toString(full.writes.getLong(i));
+                }
+            }
+            for (final Map.Entry<Long, Integer> read : readPosition.entrySet())
+            {
+                final Integer fullPosition = full.readPosition.get(read.getKey());
+                if (fullPosition != null && !read.getValue().equals(fullPosition))
+                {
+                    return "read " + InstanceId.toString(read.getKey()) + " after " + read.getValue() +
+                        " writes vs " + fullPosition;
+                }
+            }
+            return null;
+        }
+
         final LongArrayList writes = new LongArrayList();
         final HashMap<Long, Integer> readPosition = new HashMap<>();
 

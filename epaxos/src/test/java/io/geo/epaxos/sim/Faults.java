@@ -33,6 +33,45 @@ public enum Faults
         this.reorderSteps = reorderSteps;
     }
 
+    /**
+     * Draws a partition among {@code n} sites into {@code blocked} (from, to): one site cut off both ways, one link cut
+     * one way, or a random bipartition, a third of the time each.
+     */
+    static void partition(final boolean[][] blocked, final int n, final java.util.SplittableRandom random)
+    {
+        final int shape = random.nextInt(3);
+        if (shape == 0)
+        {
+            final int isolated = random.nextInt(n);
+            for (int i = 0; i < n; i++)
+            {
+                blocked[isolated][i] = i != isolated;
+                blocked[i][isolated] = i != isolated;
+            }
+        }
+        else if (shape == 1)
+        {
+            final int from = random.nextInt(n);
+            final int to = (from + 1 + random.nextInt(n - 1)) % n;
+            blocked[from][to] = true;
+        }
+        else
+        {
+            final boolean[] side = new boolean[n];
+            for (int i = 0; i < n; i++)
+            {
+                side[i] = random.nextBoolean();
+            }
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    blocked[i][j] = side[i] != side[j];
+                }
+            }
+        }
+    }
+
     public static Faults parse(final String text)
     {
         for (final Faults f : values())

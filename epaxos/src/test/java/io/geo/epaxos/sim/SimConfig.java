@@ -18,6 +18,15 @@ public final class SimConfig
 
     long seed = 1;
     int replicas = 3;
+    /**
+     * Nodes per region: 1 runs one EPaxos replica per region ({@link Simulation}); 3 or 5 run the Hydra composition,
+     * a region log group per region whose log carries the region's replica ({@link HydraSimulation}).
+     */
+    int nodesPerRegion = 1;
+    /** Hydra: one-way latency and jitter of links inside a region, and how often region log nodes tick. */
+    long lanLatencyNs = TimeUnit.MICROSECONDS.toNanos(100);
+    long lanJitterNs = TimeUnit.MICROSECONDS.toNanos(50);
+    long lanTickIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
     int commands = 500;
     int conflictPercent = 10;
     Faults faults = Faults.STANDARD;
@@ -49,6 +58,17 @@ public final class SimConfig
     {
         replicas = value;
         return this;
+    }
+
+    public SimConfig nodesPerRegion(final int value)
+    {
+        nodesPerRegion = value;
+        return this;
+    }
+
+    public int nodesPerRegion()
+    {
+        return nodesPerRegion;
     }
 
     public SimConfig commands(final int value)
@@ -116,6 +136,10 @@ public final class SimConfig
         final SimConfig c = new SimConfig();
         c.seed = seed;
         c.replicas = replicas;
+        c.nodesPerRegion = nodesPerRegion;
+        c.lanLatencyNs = lanLatencyNs;
+        c.lanJitterNs = lanJitterNs;
+        c.lanTickIntervalNs = lanTickIntervalNs;
         c.commands = commands;
         c.conflictPercent = conflictPercent;
         c.faults = faults;
@@ -142,6 +166,10 @@ public final class SimConfig
         if (replicas < 1 || replicas % 2 == 0 || replicas > 15)
         {
             throw new IllegalArgumentException("--regions must be odd, 1..15; got " + replicas);
+        }
+        if (nodesPerRegion != 1 && nodesPerRegion != 3 && nodesPerRegion != 5)
+        {
+            throw new IllegalArgumentException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
         }
         if (profile == null)
         {

@@ -154,12 +154,12 @@ public final class SimRunner
         {
             final long seed = firstSeed + i;
             final SimConfig config = base.copy().seed(seed);
-            final SimResult result = new Simulation(config).run();
+            final SimResult result = runOne(config);
             final List<String> violations = new ArrayList<>(result.violations());
             if (determinismEvery > 0 && i % determinismEvery == 0)
             {
                 summary.determinismChecks++;
-                final SimResult again = new Simulation(config).run();
+                final SimResult again = runOne(config);
                 if (again.traceHash() != result.traceHash())
                 {
                     violations.add(String.format("determinism: trace hash %016x then %016x", result.traceHash(),
@@ -222,5 +222,11 @@ public final class SimRunner
                 summary.commitLatenciesNs[r].addLong(latency);
             }
         }
+    }
+
+    /** One seed: flat EPaxos with one node per region, the Hydra composition with region groups. */
+    public static SimResult runOne(final SimConfig config)
+    {
+        return config.nodesPerRegion > 1 ? new HydraSimulation(config).run() : new Simulation(config).run();
     }
 }

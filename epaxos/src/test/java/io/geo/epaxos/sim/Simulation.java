@@ -3,18 +3,12 @@ package io.geo.epaxos.sim;
 import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.Rejection;
 import io.geo.epaxos.api.StateMachine;
-import io.geo.epaxos.check.BatchOp;
-import io.geo.epaxos.check.CheckResult;
 import io.geo.epaxos.check.History;
-import io.geo.epaxos.check.HistoryEvent;
-import io.geo.epaxos.check.LinearizabilityChecker;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
-import io.geo.epaxos.primitives.Op;
-import io.geo.epaxos.primitives.OpType;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.replica.EpaxosReplica;
 import io.geo.epaxos.replica.ReplicaConfig;
@@ -23,7 +17,6 @@ import io.geo.wan.LinkModel;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -161,21 +154,17 @@ public final class Simulation
         }
     }
 
-    private final class Client
+    private final class Client extends SimWorkload.ClientState
     {
-        final int process;
         final int region;
-        long requestNumber;
-        long valueCounter;
         boolean outstanding;
         boolean done;
         long invokeNs;
         Command command;
-        final HashMap<String, String> lastSeen = new HashMap<>();
 
         Client(final int process, final int region)
         {
-            this.process = process;
+            super(process);
             this.region = region;
         }
     }
@@ -199,7 +188,7 @@ public final class Simulation
     private final long retransmitTimeoutNs;
     private final long recoveryTimeoutNs;
     private final long[] fastPathTimeoutNs;
-    private final ZipfGenerator zipf;
+    private final SimWorkload workload;
     private final MessageCodec codec = new MessageCodec();
     private final UnsafeBuffer wireBuffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES]);
 
@@ -269,7 +258,7 @@ public final class Simulation
         {
             clients[i] = new Client(i + 1, i % n);
         }
-        this.zipf = new ZipfGenerator(config.zipfKeys, config.zipfSkew);
+        this.workload = new SimWorkload(this.config, workloadRandom, history);
     }
 
     private SimConfig config()
@@ -543,40 +532,7 @@ public final class Simulation
         if (n > 1 && faultRandom.nextDouble() < faults.partitionProbability)
         {
             partitions++;
-            final int shape = faultRandom.nextInt(3);
-            if (shape == 0)
-            {
-                // isolate one node, both directions
-                final int isolated = faultRandom.nextInt(n);
-                for (int i = 0; i < n; i++)
-                {
-                    blocked[isolated][i] = i != isolated;
-                    blocked[i][isolated] = i != isolated;
-                }
-            }
-            else if (shape == 1)
-            {
-                // one-way loss on a random link
-                final int from = faultRandom.nextInt(n);
-                final int to = (from + 1 + faultRandom.nextInt(n - 1)) % n;
-                blocked[from][to] = true;
-            }
-            else
-            {
-                // random bipartition
-                final boolean[] side = new boolean[n];
-                for (int i = 0; i < n; i++)
-                {
-                    side[i] = faultRandom.nextBoolean();
-                }
-                for (int i = 0; i < n; i++)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        blocked[i][j] = side[i] != side[j];
-                    }
-                }
-            }
+            Faults.partition(blocked, n, faultRandom);
             schedule(TimeUnit.MILLISECONDS.toNanos(300 + faultRandom.nextInt(4000)), HEAL, 0, 0, ++partitionEpoch);
         }
         schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
@@ -689,11 +645,11 @@ public final class Simulation
             return;
         }
         issued++;
-        final Command command = nextCommand(client);
+        final Command command = workload.at(nowNs).nextCommand(client);
         client.command = command;
         client.outstanding = true;
         client.invokeNs = nowNs;
-        recordInvoke(client, command);
+        workload.at(nowNs).recordInvoke(client, command);
         schedule(config.clientTimeoutNs, CLIENT_TIMEOUT, client.process - 1, 0, command.requestNumber());
         node.replica.submit(command, nowNs);
         afterCall(node);
@@ -714,13 +670,13 @@ public final class Simulation
         if (reply.rejection() != null)
         {
             failCount++;
-            recordFail(client, client.command);
+            workload.at(nowNs).recordFail(client, client.command);
         }
         else
         {
             okCount++;
             latenciesNs[client.region].addLong(nowNs - client.invokeNs);
-            recordOk(client, client.command, reply.results());
+            workload.at(nowNs).recordOk(client, client.command, reply.results());
         }
         nextAfterCompletion(client);
     }
@@ -733,7 +689,7 @@ public final class Simulation
         }
         client.outstanding = false;
         infoCount++;
-        recordInfo(client, client.command);
+        workload.at(nowNs).recordInfo(client, client.command);
         nextAfterCompletion(client);
     }
 
@@ -745,229 +701,6 @@ public final class Simulation
             return;
         }
         schedule(workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(2)), CLIENT_NEXT, client.process - 1, 0, null);
-    }
-
-    private String chooseKey(final Client client)
-    {
-        if (config.keyChoice == SimConfig.KeyChoice.ZIPF)
-        {
-            return "z" + zipf.next(workloadRandom);
-        }
-        if (workloadRandom.nextInt(100) < config.conflictPercent)
-        {
-            return "hot";
-        }
-        return privateKey(client);
-    }
-
-    private String privateKey(final Client client)
-    {
-        return "p" + client.process + "-" + workloadRandom.nextInt(3);
-    }
-
-    private String otherKey(final Client client, final String key)
-    {
-        String other = privateKey(client);
-        while (other.equals(key))
-        {
-            other = "p" + client.process + "-x";
-        }
-        return other;
-    }
-
-    private Command nextCommand(final Client client)
-    {
-        final long requestNumber = ++client.requestNumber;
-        final String key = chooseKey(client);
-        final int roll = workloadRandom.nextInt(100);
-        if (roll < config.readPercent)
-        {
-            if (workloadRandom.nextInt(10) == 0)
-            {
-                return Command.of(client.process, requestNumber, Op.get(key(key)), Op.get(key(otherKey(client, key))));
-            }
-            return Command.of(client.process, requestNumber, Op.get(key(key)));
-        }
-        final int kind = workloadRandom.nextInt(100);
-        if (kind < 40)
-        {
-            return Command.of(client.process, requestNumber, Op.put(key(key), bytes(newValue(client))));
-        }
-        if (kind < 60)
-        {
-            final String expected = client.lastSeen.get(key);
-            return Command.of(client.process, requestNumber,
-                Op.cas(key(key), expected == null ? null : bytes(expected), bytes(newValue(client))));
-        }
-        if (kind < 80)
-        {
-            return Command.of(client.process, requestNumber, Op.incr(key(key), 1 + workloadRandom.nextInt(5)));
-        }
-        if (kind < 85)
-        {
-            return Command.of(client.process, requestNumber, Op.delete(key(key)));
-        }
-        final String other = otherKey(client, key);
-        if (workloadRandom.nextBoolean())
-        {
-            return Command.of(client.process, requestNumber,
-                Op.put(key(key), bytes(newValue(client))), Op.incr(key(other), 1));
-        }
-        return Command.of(client.process, requestNumber, Op.incr(key(key), 1), Op.get(key(other)));
-    }
-
-    private String newValue(final Client client)
-    {
-        return Long.toString(client.process * 1_000_000_000L + ++client.valueCounter);
-    }
-
-    private static Key key(final String key)
-    {
-        return Key.of(key);
-    }
-
-    private static byte[] bytes(final String value)
-    {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(final byte[] value)
-    {
-        return value == null ? null : new String(value, StandardCharsets.UTF_8);
-    }
-
-    // ------------------------------------------------------------------------------------------------ history
-
-    private void recordInvoke(final Client client, final Command command)
-    {
-        if (!config.recordHistory)
-        {
-            return;
-        }
-        if (command.opCount() > 1)
-        {
-            final List<BatchOp> ops = new ArrayList<>();
-            for (int i = 0; i < command.opCount(); i++)
-            {
-                ops.add(batchOp(command.op(i), null));
-            }
-            history.add(HistoryEvent.invokeBatch(client.process, ops, nowNs));
-            return;
-        }
-        final Op op = command.op(0);
-        final String key = op.key().toString();
-        switch (op.type())
-        {
-            case GET -> history.add(HistoryEvent.invokeRead(client.process, key, nowNs));
-            case PUT -> history.add(HistoryEvent.invokeWrite(client.process, key, text(op.value()), nowNs));
-            case DELETE -> history.add(HistoryEvent.invokeDelete(client.process, key, nowNs));
-            case CAS -> history.add(
-                HistoryEvent.invokeCas(client.process, key, text(op.expected()), text(op.value()), nowNs));
-            case INCR -> history.add(HistoryEvent.invokeIncr(client.process, key, op.delta(), nowNs));
-        }
-    }
-
-    private BatchOp batchOp(final Op op, final Result result)
-    {
-        final String key = op.key().toString();
-        return switch (op.type())
-        {
-            case GET -> result == null ? BatchOp.read(key) : BatchOp.readResult(key, text(result.value()));
-            case PUT -> BatchOp.write(key, text(op.value()));
-            case DELETE -> BatchOp.delete(key);
-            case CAS -> result == null ? BatchOp.cas(key, text(op.expected()), text(op.value())) :
-                BatchOp.casResult(key, text(op.expected()), text(op.value()), result.ok());
-            case INCR -> result == null ? BatchOp.incr(key, op.delta()) :
-                BatchOp.incrResult(key, Long.parseLong(text(result.value())));
-        };
-    }
-
-    private void recordOk(final Client client, final Command command, final Result[] results)
-    {
-        for (int i = 0; i < command.opCount(); i++)
-        {
-            final Op op = command.op(i);
-            final Result result = results[i];
-            if (op.type() == OpType.GET || op.type() == OpType.CAS && !result.ok() || op.type() == OpType.INCR)
-            {
-                final String seen = text(result.value());
-                if (seen == null)
-                {
-                    client.lastSeen.remove(op.key().toString());
-                }
-                else
-                {
-                    client.lastSeen.put(op.key().toString(), seen);
-                }
-            }
-            else if (op.type() == OpType.PUT || op.type() == OpType.CAS)
-            {
-                client.lastSeen.put(op.key().toString(), text(op.value()));
-            }
-            else if (op.type() == OpType.DELETE)
-            {
-                client.lastSeen.remove(op.key().toString());
-            }
-        }
-        if (!config.recordHistory)
-        {
-            return;
-        }
-        if (command.opCount() > 1)
-        {
-            final List<BatchOp> ops = new ArrayList<>();
-            for (int i = 0; i < command.opCount(); i++)
-            {
-                ops.add(batchOp(command.op(i), results[i]));
-            }
-            history.add(HistoryEvent.okBatch(client.process, ops, nowNs));
-            return;
-        }
-        final Op op = command.op(0);
-        final Result result = results[0];
-        final String key = op.key().toString();
-        switch (op.type())
-        {
-            case GET -> history.add(HistoryEvent.okRead(client.process, key, text(result.value()), nowNs));
-            case PUT -> history.add(HistoryEvent.okWrite(client.process, key, text(op.value()), nowNs));
-            case DELETE -> history.add(HistoryEvent.okDelete(client.process, key, nowNs));
-            case CAS -> history.add(result.ok() ?
-                HistoryEvent.okCas(client.process, key, text(op.expected()), text(op.value()), nowNs) :
-                HistoryEvent.fail(client.process, HistoryEvent.Function.CAS, key, nowNs));
-            case INCR -> history.add(result.ok() ?
-                HistoryEvent.okIncr(client.process, key, Long.parseLong(text(result.value())), nowNs) :
-                HistoryEvent.fail(client.process, HistoryEvent.Function.INCR, key, nowNs));
-        }
-    }
-
-    private void recordFail(final Client client, final Command command)
-    {
-        if (config.recordHistory)
-        {
-            history.add(command.opCount() > 1 ? HistoryEvent.failBatch(client.process, nowNs) :
-                HistoryEvent.fail(client.process, function(command.op(0)), command.op(0).key().toString(), nowNs));
-        }
-    }
-
-    private void recordInfo(final Client client, final Command command)
-    {
-        if (config.recordHistory)
-        {
-            history.add(command.opCount() > 1 ? HistoryEvent.infoBatch(client.process, nowNs) :
-                HistoryEvent.info(client.process, function(command.op(0)), command.op(0).key().toString(), nowNs));
-        }
-    }
-
-    private static HistoryEvent.Function function(final Op op)
-    {
-        return switch (op.type())
-        {
-            case GET -> HistoryEvent.Function.READ;
-            case PUT -> HistoryEvent.Function.WRITE;
-            case DELETE -> HistoryEvent.Function.DELETE;
-            case CAS -> HistoryEvent.Function.CAS;
-            case INCR -> HistoryEvent.Function.INCR;
-        };
     }
 
     // ------------------------------------------------------------------------------------------------ verify
@@ -1020,18 +753,7 @@ public final class Simulation
                 }
             }
         }
-        if (config.recordHistory && config.checkLinearizability)
-        {
-            final CheckResult check = LinearizabilityChecker.check(history, config.linearizabilityStepLimit);
-            if (check.verdict() == CheckResult.Verdict.VIOLATION)
-            {
-                violations.add("linearizability: " + check.explanation());
-            }
-            else if (check.verdict() == CheckResult.Verdict.UNKNOWN)
-            {
-                linearizabilityUnknown = true;
-            }
-        }
+        linearizabilityUnknown = SimWorkload.checkHistory(config, history, violations);
     }
 
     private boolean linearizabilityUnknown;

@@ -77,6 +77,11 @@ final class SimCommand implements Callable<Integer>
         description = "Replicas, one per region: 3, 5 or 7 (default: ${DEFAULT-VALUE}).")
     int regions;
 
+    @Option(names = "--nodes-per-region", paramLabel = "N", defaultValue = "1",
+        description = "Nodes per region: 1 (one EPaxos replica per region), or 3 or 5 (the Hydra composition: a " +
+            "region log group per region carries the region's replica) (default: ${DEFAULT-VALUE}).")
+    int nodesPerRegion;
+
     @Option(names = "--commands", paramLabel = "N", defaultValue = "500",
         description = "Client commands per seed (default: ${DEFAULT-VALUE}).")
     int commands;
@@ -162,8 +167,9 @@ final class SimCommand implements Callable<Integer>
         {
             return runOne(config, out);
         }
-        out.printf(Locale.ROOT, "simulating %d seeds from %d: %d regions on %s, %d commands each, %d%% conflict, " +
-            "faults %s%n", seeds, firstSeed, regions, config.profile().name(), commands, conflict,
+        out.printf(Locale.ROOT, "simulating %d seeds from %d: %d regions%s on %s, %d commands each, %d%% conflict, " +
+            "faults %s%n", seeds, firstSeed, regions, nodesPerRegion == 1 ? "" : " x " + nodesPerRegion +
+            " nodes (Hydra)", config.profile().name(), commands, conflict,
             config.faults().name().toLowerCase(Locale.ROOT));
         final SimRunner.Summary summary = SimRunner.run(config, firstSeed, seeds, 10, out);
         printSummary(out, config, summary);
@@ -221,6 +227,10 @@ final class SimCommand implements Callable<Integer>
         {
             throw new UsageException("--regions must be 3, 5 or 7; got " + regions);
         }
+        if (nodesPerRegion != 1 && nodesPerRegion != 3 && nodesPerRegion != 5)
+        {
+            throw new UsageException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
+        }
         final SimConfig.KeyChoice keyChoice;
         switch (keys.toLowerCase(Locale.ROOT))
         {
@@ -240,6 +250,7 @@ final class SimCommand implements Callable<Integer>
         }
         return new SimConfig()
             .replicas(regions)
+            .nodesPerRegion(nodesPerRegion)
             .commands(commands)
             .conflictPercent(conflict)
             .readPercent(reads)
@@ -254,7 +265,7 @@ final class SimCommand implements Callable<Integer>
 
     private int runRegionLog(final PrintStream out)
     {
-        for (final String epaxosOnly : new String[] {"--regions", "--commands", "--conflict", "--reads", "--keys",
+        for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--commands", "--conflict", "--reads", "--keys",
             "--wan", "--history", "--no-linearizability"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(epaxosOnly))

@@ -72,6 +72,19 @@ class SimCommandTest
     }
 
     @Test
+    void shouldRunHydraSeedsWithRegionGroups()
+    {
+        assertEquals(0, GeoMain.run("sim", "--regions", "3", "--nodes-per-region", "3", "--seeds", "2",
+            "--commands", "60", "--json"), () -> err.toString(StandardCharsets.UTF_8));
+        final String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        final String last = lines[lines.length - 1];
+        assertTrue(last.contains("\"violations\":0"), last);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("3 regions x 3 nodes (Hydra)"));
+        assertEquals(2, GeoMain.run("sim", "--nodes-per-region", "2"));
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--nodes-per-region", "3"));
+    }
+
+    @Test
     void shouldRunRegionLogSeedsWithSnapshotsEveryFewSlots()
     {
         assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--seeds", "3", "--snapshot-every", "16",

@@ -1,0 +1,54 @@
+package io.geo.epaxos.hydra;
+
+/** Counters of one Hydra node (its region log and replica copy have their own). Read on the node's thread. */
+public final class HydraCounters
+{
+    long submits;
+    long regionMessagesLogged;
+    long ticksLogged;
+    long refused;
+    long entriesApplied;
+    long malformedEntries;
+    long wanMessagesSent;
+
+    /** Client commands this node appended to its region log. */
+    public long submits()
+    {
+        return submits;
+    }
+
+    /** Messages from other regions this node appended to its region log. */
+    public long regionMessagesLogged()
+    {
+        return regionMessagesLogged;
+    }
+
+    /** Clock ticks appended while this node led the region log. */
+    public long ticksLogged()
+    {
+        return ticksLogged;
+    }
+
+    /** Inputs the region log refused (too many waiting) or that could not be encoded. */
+    public long refused()
+    {
+        return refused;
+    }
+
+    public long entriesApplied()
+    {
+        return entriesApplied;
+    }
+
+    /** Log entries no node could read (skipped alike everywhere). */
+    public long malformedEntries()
+    {
+        return malformedEntries;
+    }
+
+    /** Messages to other regions this node sent (as the appender of the entry that produced them). */
+    public long wanMessagesSent()
+    {
+        return wanMessagesSent;
+    }
+}

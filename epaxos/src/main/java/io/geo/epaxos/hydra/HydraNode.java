@@ -1,0 +1,328 @@
+package io.geo.epaxos.hydra;
+
+import io.geo.epaxos.api.ClientResponder;
+import io.geo.epaxos.api.MessageSink;
+import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.codec.CodecException;
+import io.geo.epaxos.codec.MessageCodec;
+import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.messages.PreAccept;
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Deps;
+import io.geo.epaxos.primitives.InstanceId;
+import io.geo.epaxos.primitives.Result;
+import io.geo.epaxos.regionlog.LogApplier;
+import io.geo.epaxos.regionlog.LogEntry;
+import io.geo.epaxos.regionlog.LogMessage;
+import io.geo.epaxos.regionlog.LogMessageSink;
+import io.geo.epaxos.regionlog.LogStore;
+import io.geo.epaxos.regionlog.RegionLogConfig;
+import io.geo.epaxos.regionlog.RegionLogNode;
+import io.geo.epaxos.replica.EpaxosReplica;
+import io.geo.epaxos.replica.ReplicaConfig;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashSet;
+
+/**
+ * One node of a region in the Hydra composition (docs/hydra.md): a region log node, and a copy of its region's EPaxos
+ * replica whose every input goes through that log. A node appends each input it receives (a client command, a
+ * message from another region, and, when it leads the region log, a clock tick) to the log; every node of the region
+ * applies the log in the same order to its own copy, so all copies hold the same replica state, and a node that
+ * crashes loses nothing the log does not keep. The node that appended an entry (in its current life) sends what its
+ * copy emits while applying it; the others discard those messages. Time inside the replica is the appender's clock
+ * carried in each entry (never going back), so every copy sees the same time.
+ *
+ * <p>A pure, deterministic state machine like its two parts: inputs are calls ({@link #submit}, {@link #onLogMessage},
+ * {@link #onRegionMessage}, {@link #onTick}, {@link #onSynced}); outputs go to the host's sinks, log store, state
+ * machine and client responder. Single-threaded.
+ */
+public final class HydraNode
+{
+    /** Where messages to another region go: the host picks a node of that region (another one on each retry). */
+    @FunctionalInterface
+    public interface RegionSink
+    {
+        void send(int toRegion, Message message);
+    }
+
+    static final byte TICK = 1;
+    static final byte SUBMIT = 2;
+    static final byte MESSAGE = 3;
+    private static final int HEADER = 1 + 8;
+
+    private final int region;
+    private final int nodeId;
+    private final long tickIntervalNs;
+    private final RegionSink regionSink;
+    private final ClientResponder responder;
+    private final EpaxosReplica replica;
+    private final RegionLogNode log;
+    private final MessageCodec codec = new MessageCodec();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES + HEADER]);
+    /** Sequences of entries this node appended in this life and has not applied yet. */
+    private final LongHashSet appended = new LongHashSet();
+    /** Commands submitted through this node whose client waits here: (client id, request number). */
+    private final HashSet<ClientRequest> waitingClients = new HashSet<>();
+    private final HydraCounters counters = new HydraCounters();
+
+    /** True while applying an entry this node appended in this life: its copy's output is ours to send. */
+    private boolean acting;
+    private long replicaNowNs;
+    private long lastTickAppendNs = Long.MIN_VALUE / 2;
+
+    /**
+     * @param logConfig      the region log settings; its node id and count are this node's within the region.
+     * @param replicaConfig  the EPaxos replica settings; its replica id is the region, its count the regions'.
+     * @param tickIntervalNs how often the region log leader appends a clock tick for the replica's timers.
+     */
+    public HydraNode(
+        final RegionLogConfig logConfig,
+        final ReplicaConfig replicaConfig,
+        final long tickIntervalNs,
+        final LogMessageSink logSink,
+        final LogStore logStore,
+        final RegionSink regionSink,
+        final StateMachine stateMachine,
+        final ClientResponder responder,
+        final long nowNs)
+    {
+        if (tickIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("tickIntervalNs=" + tickIntervalNs + " is invalid: expected > 0");
+        }
+        this.region = replicaConfig.replicaId();
+        this.nodeId = logConfig.nodeId();
+        this.tickIntervalNs = tickIntervalNs;
+        this.regionSink = regionSink;
+        this.responder = responder;
+        this.replicaNowNs = 0;
+        final MessageSink replicaSink = (toRegion, message) ->
+        {
+            if (acting)
+            {
+                counters.wanMessagesSent++;
+                regionSink.send(toRegion, message);
+            }
+        };
+        this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
+            new LocalResponder(), 0);
+        final LogApplier applier = this::apply;
+        this.log = new RegionLogNode(logConfig, logSink, logStore, applier, 0, nowNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------ inputs
+
+    /**
+     * A client of this node submits {@code command}: it goes into the region log, and the region's replica leads it
+     * once the entry is applied. The outcome reaches the responder of this node.
+     *
+     * @return false if the region log refused the entry (too many waiting): the client should retry later.
+     */
+    public boolean submit(final Command command, final long nowNs)
+    {
+        final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
+        if (!append(SUBMIT, region, carrier, nowNs))
+        {
+            return false;
+        }
+        waitingClients.add(clientKey(command));
+        counters.submits++;
+        return true;
+    }
+
+    /** A message of the region log from node {@code fromNode} of this region. */
+    public void onLogMessage(final int fromNode, final LogMessage message, final long nowNs)
+    {
+        log.onMessage(fromNode, message, nowNs);
+    }
+
+    /** An EPaxos message from region {@code fromRegion}: appended to the log, handled when applied. */
+    public void onRegionMessage(final int fromRegion, final Message message, final long nowNs)
+    {
+        if (fromRegion == region)
+        {
+            return;
+        }
+        if (append(MESSAGE, fromRegion, message, nowNs))
+        {
+            counters.regionMessagesLogged++;
+        }
+    }
+
+    /** The host's clock: drives the region log's timers, and (on the log's leader) the replica's, through a tick. */
+    public void onTick(final long nowNs)
+    {
+        log.onTick(nowNs);
+        if (log.isLeader() && nowNs - lastTickAppendNs >= tickIntervalNs)
+        {
+            lastTickAppendNs = nowNs;
+            if (appendRaw(new byte[] {TICK, 0, 0, 0, 0, 0, 0, 0, 0}, nowNs))
+            {
+                counters.ticksLogged++;
+            }
+        }
+    }
+
+    /** The host made the log store's writes durable (see {@link RegionLogNode#onSynced}). */
+    public void onSynced(final long nowNs)
+    {
+        log.onSynced(nowNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------ log
+
+    private boolean append(final byte kind, final int from, final Message message, final long nowNs)
+    {
+        final int length;
+        try
+        {
+            length = codec.encode(from, message, buffer, HEADER);
+        }
+        catch (final CodecException ex)
+        {
+            counters.refused++;
+            return false;
+        }
+        final byte[] payload = new byte[HEADER + length];
+        buffer.getBytes(HEADER, payload, HEADER, length);
+        payload[0] = kind;
+        return appendRaw(payload, nowNs);
+    }
+
+    /** Appends {@code payload} (kind byte, room for the time) stamped with {@code nowNs}. */
+    private boolean appendRaw(final byte[] payload, final long nowNs)
+    {
+        ByteBuffer.wrap(payload, 1, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(nowNs);
+        final long sequence = log.append(payload, nowNs);
+        if (sequence < 0)
+        {
+            counters.refused++;
+            return false;
+        }
+        appended.add(sequence);
+        return true;
+    }
+
+    /** Applies one entry of the region log to this node's copy of the replica; every node does the same. */
+    private void apply(final long slot, final LogEntry entry)
+    {
+        if (entry.isNoop())
+        {
+            return;
+        }
+        acting = entry.origin() == nodeId && appended.remove(entry.sequence());
+        try
+        {
+            final byte[] payload = entry.payload();
+            final ByteBuffer bytes = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+            final byte kind = bytes.get();
+            replicaNowNs = Math.max(replicaNowNs, bytes.getLong());
+            if (kind == TICK)
+            {
+                replica.onTick(replicaNowNs);
+            }
+            else
+            {
+                final MessageCodec.Decoded decoded = codec.decode(new UnsafeBuffer(payload), HEADER,
+                    payload.length - HEADER);
+                if (kind == SUBMIT && decoded.message() instanceof PreAccept carrier)
+                {
+                    replica.submit(carrier.command(), replicaNowNs);
+                }
+                else if (kind == MESSAGE)
+                {
+                    replica.onMessage(decoded.fromReplica(), decoded.message(), replicaNowNs);
+                }
+                else
+                {
+                    counters.malformedEntries++;
+                }
+            }
+            replica.onSynced(replicaNowNs); // the entry is durable in the log: its effects are too
+            counters.entriesApplied++;
+        }
+        catch (final CodecException | java.nio.BufferUnderflowException ex)
+        {
+            counters.malformedEntries++; // every node skips it alike: the copies stay equal
+        }
+        finally
+        {
+            acting = false;
+        }
+    }
+
+    private record ClientRequest(long clientId, long requestNumber)
+    {
+    }
+
+    private static ClientRequest clientKey(final Command command)
+    {
+        return new ClientRequest(command.clientId(), command.requestNumber());
+    }
+
+    /** Passes outcomes on for commands whose client waits at this node; every copy computes them, one answers. */
+    private final class LocalResponder implements ClientResponder
+    {
+        @Override
+        public void onCommitted(final long instance, final Command command, final boolean fastPath)
+        {
+            if (waitingClients.contains(clientKey(command)))
+            {
+                responder.onCommitted(instance, command, fastPath);
+            }
+        }
+
+        @Override
+        public void onExecuted(final long instance, final Command command, final Result[] results,
+            final boolean fastPath)
+        {
+            if (waitingClients.remove(clientKey(command)))
+            {
+                responder.onExecuted(instance, command, results, fastPath);
+            }
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            if (waitingClients.remove(clientKey(command)))
+            {
+                responder.onRejected(command, reason, detail);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ queries
+
+    public int region()
+    {
+        return region;
+    }
+
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /** This node's copy of the region's replica (read-only use: metrics and checks). */
+    public EpaxosReplica replica()
+    {
+        return replica;
+    }
+
+    /** This node's region log node (read-only use: metrics and checks). */
+    public RegionLogNode log()
+    {
+        return log;
+    }
+
+    public HydraCounters counters()
+    {
+        return counters;
+    }
+}

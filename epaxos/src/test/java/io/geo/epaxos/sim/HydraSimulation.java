@@ -1,0 +1,940 @@
+package io.geo.epaxos.sim;
+
+import io.geo.epaxos.api.ClientResponder;
+import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.check.History;
+import io.geo.epaxos.codec.CodecException;
+import io.geo.epaxos.codec.MessageCodec;
+import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Key;
+import io.geo.epaxos.primitives.Result;
+import io.geo.epaxos.regionlog.LogMessage;
+import io.geo.epaxos.regionlog.LogMessageCodec;
+import io.geo.epaxos.regionlog.RegionLogConfig;
+import io.geo.epaxos.regionlog.RegionLogSimStore;
+import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.epaxos.state.KeyValueStateMachine;
+import io.geo.wan.LinkModel;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A deterministic simulation of the Hydra composition (docs/hydra.md): R regions of n nodes each; inside a region a
+ * region log group on LAN links, across regions EPaxos over the WAN profile's links, every input of a region's replica
+ * going through its region log ({@link HydraNode}). One seed drives both networks (latency, jitter, loss,
+ * duplication, reordering, partitions between regions), node crashes inside a region (at most a minority of a
+ * region at a time, unsynced log writes lost), whole-region outages (at most a minority of the regions) and the
+ * closed-loop workload of {@link SimWorkload}. Verifiers as for the flat simulator: every node of every region (in
+ * every life) executes conflicting commands in the same order, every node ends with the same state, no acknowledged
+ * write is lost, the client history is linearizable, and every command finishes once faults stop.
+ */
+public final class HydraSimulation
+{
+    private static final int DELIVER_LAN = 0;
+    private static final int DELIVER_WAN = 1;
+    private static final int TICK = 2;
+    private static final int SYNC = 3;
+    private static final int CLIENT_NEXT = 4;
+    private static final int CLIENT_TIMEOUT = 5;
+    private static final int CLIENT_REPLY = 6;
+    private static final int FAULT_STEP = 7;
+    private static final int RESTART = 8;
+    private static final int HEAL = 9;
+    private static final int SETTLE_CHECK = 10;
+
+    private static final long CLIENT_LOCAL_DELAY_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long FAULT_STEP_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Event(long timeNs, long order, int kind, int a, int b, Object payload)
+    {
+    }
+
+    private record LanOut(int to, LogMessage message)
+    {
+    }
+
+    private record WanOut(int toRegion, Message message)
+    {
+    }
+
+    private record Reply(long clientId, long requestNumber, Result[] results, Rejection rejection)
+    {
+    }
+
+    /** What one life of a node executed, in order. */
+    private record Life(String name, LongArrayList order, HashMap<Long, Command> executed)
+    {
+    }
+
+    private final class Member implements ClientResponder, StateMachine
+    {
+        final int id;
+        final int region;
+        final int index;
+        final RegionLogSimStore logStore = new RegionLogSimStore();
+        final ArrayList<LanOut> lanOut = new ArrayList<>();
+        final ArrayList<WanOut> wanOut = new ArrayList<>();
+        final ArrayList<Reply> replies = new ArrayList<>();
+        KeyValueStateMachine stateMachine;
+        Life life;
+        HydraNode node;
+        boolean up = true;
+        boolean syncScheduled;
+        int incarnation;
+        long lastTickNs;
+        long lastSyncNs;
+
+        Member(final int id, final int region, final int index)
+        {
+            this.id = id;
+            this.region = region;
+            this.index = index;
+        }
+
+        void start()
+        {
+            final int startedIncarnation = incarnation;
+            stateMachine = new KeyValueStateMachine();
+            life = new Life("node " + region + "." + index + " life " + incarnation, new LongArrayList(),
+                new HashMap<>());
+            lives.add(life);
+            final RegionLogConfig logConfig = new RegionLogConfig()
+                .nodeId(index)
+                .nodeCount(config.nodesPerRegion)
+                .randomSeed(seedRandom.nextLong());
+            node = new HydraNode(logConfig, replicaConfig(region), config.tickIntervalNs,
+                (to, message) ->
+                {
+                    if (incarnation == startedIncarnation)
+                    {
+                        lanOut.add(new LanOut(to, message));
+                    }
+                },
+                logStore,
+                (toRegion, message) ->
+                {
+                    if (incarnation == startedIncarnation)
+                    {
+                        wanOut.add(new WanOut(toRegion, message));
+                    }
+                },
+                this, this, nowNs);
+            afterCall(this);
+        }
+
+        @Override
+        public Result[] apply(final long instance, final Command command)
+        {
+            if (!life.executed().containsKey(instance))
+            {
+                life.executed().put(instance, command);
+                life.order().addLong(instance);
+            }
+            return stateMachine.apply(instance, command);
+        }
+
+        @Override
+        public void onExecuted(final long instance, final Command command, final Result[] results, final boolean fast)
+        {
+            replies.add(new Reply(command.clientId(), command.requestNumber(), results, null));
+            ackedInstances.put(instance, command);
+        }
+
+        @Override
+        public void onCommitted(final long instance, final Command command, final boolean fastPath)
+        {
+            final Client client = clients[(int)command.clientId() - 1];
+            if (client.outstanding && client.command.requestNumber() == command.requestNumber())
+            {
+                commitLatenciesNs[client.region].addLong(nowNs - client.invokeNs);
+            }
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            replies.add(new Reply(command.clientId(), command.requestNumber(), null, reason));
+        }
+    }
+
+    private final class Client extends SimWorkload.ClientState
+    {
+        final int region;
+        boolean outstanding;
+        boolean done;
+        long invokeNs;
+        Command command;
+        Member member;
+
+        Client(final int process, final int region)
+        {
+            super(process);
+            this.region = region;
+        }
+    }
+
+    private final SimConfig config;
+    private final SplittableRandom seedRandom;
+    private final SplittableRandom networkRandom;
+    private final SplittableRandom faultRandom;
+    private final SplittableRandom workloadRandom;
+    private final LinkModel links;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>(
+        (x, y) -> x.timeNs != y.timeNs ? Long.compare(x.timeNs, y.timeNs) : Long.compare(x.order, y.order));
+    private final int regions;
+    private final int perRegion;
+    private final Member[] members;
+    private final Client[] clients;
+    private final long[] replicaSeeds;
+    private final boolean[][] blocked;
+    private final long[][] lastWanDeliveryNs;
+    private final long[][] lastLanDeliveryNs;
+    private final History history = new History();
+    private final SimWorkload workload;
+    private final Map<Long, Command> ackedInstances = new HashMap<>();
+    private final List<Life> lives = new ArrayList<>();
+    private final LongArrayList[] latenciesNs;
+    private final LongArrayList[] commitLatenciesNs;
+    private final long retransmitTimeoutNs;
+    private final long recoveryTimeoutNs;
+    private final long[] fastPathTimeoutNs;
+    private final MessageCodec codec = new MessageCodec();
+    private final UnsafeBuffer wireBuffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES]);
+    private final LogMessageCodec logCodec = new LogMessageCodec();
+    private final UnsafeBuffer lanBuffer = new UnsafeBuffer(new byte[1 << 20]);
+
+    private long nowNs;
+    private long eventOrder;
+    private long traceHash = 0x9E3779B97F4A7C15L;
+    private long events;
+    private int issued;
+    private boolean faultsActive = true;
+    private long faultsEndNs = -1;
+    private int partitionEpoch;
+    private boolean finished;
+    private long okCount;
+    private long failCount;
+    private long infoCount;
+    private long wanMessages;
+    private long wanBytes;
+    private long lanMessages;
+    private long messagesDropped;
+    private long crashes;
+    private long partitions;
+    private long peakLiveInstances;
+    private boolean linearizabilityUnknown;
+
+    public HydraSimulation(final SimConfig config)
+    {
+        this.config = config.copy().validate();
+        final SplittableRandom root = new SplittableRandom(config.seed);
+        this.seedRandom = root.split();
+        this.networkRandom = root.split();
+        this.faultRandom = root.split();
+        this.workloadRandom = root.split();
+        this.regions = config.replicas;
+        this.perRegion = config.nodesPerRegion;
+        this.links = new LinkModel(config.profile.firstRegions(regions));
+        double maxRttMs = 1;
+        for (int i = 0; i < regions; i++)
+        {
+            for (int j = 0; j < regions; j++)
+            {
+                maxRttMs = Math.max(maxRttMs, config.profile.rttMs(i, j));
+            }
+        }
+        final long maxRttNs = (long)(maxRttMs * 1_000_000);
+        // as the flat simulator, plus the region log rounds an exchange goes through
+        this.retransmitTimeoutNs = 2 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(120);
+        this.recoveryTimeoutNs = 4 * maxRttNs + TimeUnit.MILLISECONDS.toNanos(600);
+        this.fastPathTimeoutNs = new long[regions];
+        for (int i = 0; i < regions; i++)
+        {
+            final double fastMs = Optimum.fastPathMs(config.profile, regions, i);
+            fastPathTimeoutNs[i] = (long)(fastMs * 1.25 * 1_000_000) + TimeUnit.MILLISECONDS.toNanos(15);
+        }
+        this.replicaSeeds = new long[regions];
+        for (int r = 0; r < regions; r++)
+        {
+            replicaSeeds[r] = seedRandom.nextLong();
+        }
+        this.members = new Member[regions * perRegion];
+        for (int r = 0; r < regions; r++)
+        {
+            for (int i = 0; i < perRegion; i++)
+            {
+                members[r * perRegion + i] = new Member(r * perRegion + i, r, i);
+            }
+        }
+        this.blocked = new boolean[regions][regions];
+        this.lastWanDeliveryNs = new long[members.length][members.length];
+        this.lastLanDeliveryNs = new long[members.length][members.length];
+        this.latenciesNs = new LongArrayList[regions];
+        this.commitLatenciesNs = new LongArrayList[regions];
+        for (int r = 0; r < regions; r++)
+        {
+            latenciesNs[r] = new LongArrayList();
+            commitLatenciesNs[r] = new LongArrayList();
+        }
+        this.clients = new Client[regions * config.clientsPerRegion];
+        for (int i = 0; i < clients.length; i++)
+        {
+            clients[i] = new Client(i + 1, i % regions);
+        }
+        this.workload = new SimWorkload(this.config, workloadRandom, history);
+    }
+
+    /** The replica settings of a region: the same on every node of the region, so their copies stay equal. */
+    private ReplicaConfig replicaConfig(final int region)
+    {
+        return new ReplicaConfig()
+            .replicaId(region)
+            .replicaCount(regions)
+            .randomSeed(replicaSeeds[region])
+            .retransmitTimeoutNs(retransmitTimeoutNs)
+            .recoveryTimeoutNs(recoveryTimeoutNs)
+            .fastPathTimeoutNs(fastPathTimeoutNs[region])
+            .gcIntervalNs(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+
+    /** Runs to completion and verifies; never throws for a protocol bug (violations are in the result). */
+    public SimResult run()
+    {
+        final long wallStartNs = System.nanoTime();
+        final List<String> violations = new ArrayList<>();
+        try
+        {
+            for (final Member member : members)
+            {
+                member.start();
+                schedule(1 + seedRandom.nextLong(config.lanTickIntervalNs), TICK, member.id, member.incarnation,
+                    null);
+            }
+            for (final Client client : clients)
+            {
+                // after the region logs' first elections
+                schedule(TimeUnit.MILLISECONDS.toNanos(150) + workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(5)),
+                    CLIENT_NEXT, client.process() - 1, 0, null);
+            }
+            if (config.faults != Faults.NONE)
+            {
+                schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
+            }
+            while (!finished && !queue.isEmpty())
+            {
+                final Event e = queue.poll();
+                nowNs = e.timeNs;
+                events++;
+                hash(e);
+                dispatch(e);
+            }
+            if (!finished)
+            {
+                violations.add("liveness: event queue drained before the workload finished");
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            final StringBuilder sb = new StringBuilder("exception at " + nowNs + " ns: " + ex);
+            for (final StackTraceElement frame : ex.getStackTrace())
+            {
+                if (sb.length() > 2000)
+                {
+                    break;
+                }
+                sb.append("\n    at ").append(frame);
+            }
+            violations.add(sb.toString());
+        }
+        final long checkStartNs = System.nanoTime();
+        if (violations.isEmpty())
+        {
+            verify(violations);
+        }
+        return buildResult(violations, System.nanoTime() - wallStartNs, System.nanoTime() - checkStartNs);
+    }
+
+    // ------------------------------------------------------------------------------------------------ events
+
+    private void dispatch(final Event e)
+    {
+        switch (e.kind)
+        {
+            case DELIVER_LAN -> deliverLan(members[e.a], e.b, (LogMessage)e.payload);
+            case DELIVER_WAN -> deliverWan(members[e.a], e.b, (Message)e.payload);
+            case TICK -> tick(members[e.a], e.b);
+            case SYNC -> sync(members[e.a], e.b);
+            case CLIENT_NEXT -> clientNext(clients[e.a]);
+            case CLIENT_TIMEOUT -> clientTimeout(clients[e.a], (Long)e.payload);
+            case CLIENT_REPLY -> clientReply((Reply)e.payload);
+            case FAULT_STEP -> faultStep();
+            case RESTART -> restart(members[e.a]);
+            case HEAL -> heal((Integer)e.payload);
+            case SETTLE_CHECK -> settleCheck();
+            default -> throw new IllegalStateException("unknown event " + e.kind);
+        }
+    }
+
+    private void schedule(final long delayNs, final int kind, final int a, final int b, final Object payload)
+    {
+        queue.add(new Event(nowNs + delayNs, eventOrder++, kind, a, b, payload));
+    }
+
+    private void hash(final Event e)
+    {
+        long h = e.timeNs * 31 + e.kind;
+        h = h * 31 + e.a;
+        h = h * 31 + e.b;
+        if (e.payload instanceof Message m)
+        {
+            h = h * 31 + m.getClass().getSimpleName().hashCode();
+            h = h * 31 + m.instance();
+        }
+        else if (e.payload instanceof LogMessage m)
+        {
+            h = h * 31 + m.getClass().getSimpleName().hashCode();
+        }
+        traceHash = (traceHash ^ h) * 0x100000001B3L;
+    }
+
+    private void deliverLan(final Member to, final int fromIndex, final LogMessage message)
+    {
+        final Member from = members[to.region * perRegion + fromIndex];
+        if (!to.up || !from.up)
+        {
+            messagesDropped++;
+            return;
+        }
+        to.node.onLogMessage(fromIndex, message, nowNs);
+        afterCall(to);
+    }
+
+    private void deliverWan(final Member to, final int fromRegion, final Message message)
+    {
+        if (!to.up || blocked[fromRegion][to.region])
+        {
+            messagesDropped++;
+            return;
+        }
+        to.node.onRegionMessage(fromRegion, message, nowNs);
+        afterCall(to);
+    }
+
+    private void tick(final Member member, final int incarnation)
+    {
+        if (!member.up || member.incarnation != incarnation)
+        {
+            return;
+        }
+        member.lastTickNs = nowNs;
+        member.node.onTick(nowNs);
+        peakLiveInstances = Math.max(peakLiveInstances, member.node.replica().liveInstances());
+        afterCall(member);
+        schedule(config.lanTickIntervalNs, TICK, member.id, incarnation, null);
+    }
+
+    private void afterCall(final Member member)
+    {
+        if (!member.syncScheduled && (member.logStore.hasStaged() || !member.lanOut.isEmpty() ||
+            !member.wanOut.isEmpty() || !member.replies.isEmpty()))
+        {
+            member.syncScheduled = true;
+            schedule(config.fsyncDelayNs, SYNC, member.id, member.incarnation, null);
+        }
+    }
+
+    /** Group commit: the log writes are durable, so what the node emitted since leaves, then it may apply more. */
+    private void sync(final Member member, final int incarnation)
+    {
+        if (!member.up || member.incarnation != incarnation)
+        {
+            return;
+        }
+        member.syncScheduled = false;
+        member.lastSyncNs = nowNs;
+        member.logStore.sync();
+        member.node.onSynced(nowNs);
+        for (final LanOut out : member.lanOut)
+        {
+            sendLan(member, out.to(), out.message());
+        }
+        member.lanOut.clear();
+        for (final WanOut out : member.wanOut)
+        {
+            sendWan(member, out.toRegion(), out.message());
+        }
+        member.wanOut.clear();
+        for (final Reply reply : member.replies)
+        {
+            schedule(CLIENT_LOCAL_DELAY_NS, CLIENT_REPLY, 0, 0, reply);
+        }
+        member.replies.clear();
+        afterCall(member);
+    }
+
+    private void sendLan(final Member from, final int toIndex, final LogMessage original)
+    {
+        lanMessages++;
+        final LogMessage message = throughLanWire(from.index, original);
+        final Member to = members[from.region * perRegion + toIndex];
+        final Faults faults = config.faults;
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.dropProbability)
+        {
+            messagesDropped++;
+            return;
+        }
+        final long jitter = config.lanJitterNs;
+        final long delayNs = config.lanLatencyNs + (jitter == 0 ? 0 : networkRandom.nextLong(-jitter, jitter + 1));
+        final long deliverAtNs = Math.max(nowNs + delayNs, lastLanDeliveryNs[from.id][to.id] + 1);
+        lastLanDeliveryNs[from.id][to.id] = deliverAtNs;
+        schedule(deliverAtNs - nowNs, DELIVER_LAN, to.id, from.index, message);
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
+        {
+            schedule(delayNs + networkRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(1)), DELIVER_LAN, to.id,
+                from.index, throughLanWire(from.index, original));
+        }
+    }
+
+    /** To a node of region {@code toRegion} chosen at random: a retransmission may reach another one. */
+    private void sendWan(final Member from, final int toRegion, final Message original)
+    {
+        wanMessages++;
+        final Message message = throughWire(from.region, original);
+        final Member to = members[toRegion * perRegion + networkRandom.nextInt(perRegion)];
+        if (blocked[from.region][toRegion] || links.sampleLoss(from.region, toRegion, networkRandom))
+        {
+            messagesDropped++;
+            return;
+        }
+        final Faults faults = config.faults;
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.dropProbability)
+        {
+            messagesDropped++;
+            return;
+        }
+        final long delayNs = links.sampleOneWayDelayNs(from.region, toRegion, networkRandom);
+        if (faultsActive && faults.reorderSteps > 0 && networkRandom.nextInt(10) == 0)
+        {
+            schedule(delayNs + networkRandom.nextLong(faults.reorderSteps * TimeUnit.MILLISECONDS.toNanos(5)),
+                DELIVER_WAN, to.id, from.region, message);
+        }
+        else
+        {
+            final long deliverAtNs = Math.max(nowNs + delayNs, lastWanDeliveryNs[from.id][to.id] + 1);
+            lastWanDeliveryNs[from.id][to.id] = deliverAtNs;
+            schedule(deliverAtNs - nowNs, DELIVER_WAN, to.id, from.region, message);
+        }
+        if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
+        {
+            schedule(links.sampleOneWayDelayNs(from.region, toRegion, networkRandom), DELIVER_WAN,
+                members[toRegion * perRegion + networkRandom.nextInt(perRegion)].id, from.region, message);
+        }
+    }
+
+    private Message throughWire(final int fromRegion, final Message message)
+    {
+        try
+        {
+            final int length = codec.encode(fromRegion, message, wireBuffer, 0);
+            wanBytes += length;
+            return codec.decode(wireBuffer, 0, length).message();
+        }
+        catch (final CodecException ex)
+        {
+            throw new IllegalStateException("codec rejected " + message.getClass().getSimpleName() + ": " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    private LogMessage throughLanWire(final int fromIndex, final LogMessage message)
+    {
+        try
+        {
+            final int length = LogMessageCodec.encodedLength(message);
+            if (length > lanBuffer.capacity())
+            {
+                lanBuffer.wrap(new byte[Math.max(length, 2 * lanBuffer.capacity())]);
+            }
+            logCodec.encode(fromIndex, message, lanBuffer, 0);
+            return logCodec.decode(lanBuffer, 0, length).message();
+        }
+        catch (final CodecException ex)
+        {
+            throw new IllegalStateException("region log codec rejected " + message.getClass().getSimpleName() +
+                ": " + ex.getMessage(), ex);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ faults
+
+    private int downIn(final int region)
+    {
+        int down = 0;
+        for (int i = 0; i < perRegion; i++)
+        {
+            down += members[region * perRegion + i].up ? 0 : 1;
+        }
+        return down;
+    }
+
+    private int regionsDown()
+    {
+        int down = 0;
+        for (int r = 0; r < regions; r++)
+        {
+            down += downIn(r) == perRegion ? 1 : 0;
+        }
+        return down;
+    }
+
+    private void faultStep()
+    {
+        if (!faultsActive)
+        {
+            return;
+        }
+        final Faults faults = config.faults;
+        if (faultRandom.nextDouble() < faults.crashProbability)
+        {
+            // a node inside a region: at most a minority of its region down at once
+            final Member victim = members[faultRandom.nextInt(members.length)];
+            if (victim.up && downIn(victim.region) < (perRegion - 1) / 2)
+            {
+                crash(victim);
+                schedule(TimeUnit.MILLISECONDS.toNanos(100 + faultRandom.nextInt(3000)), RESTART, victim.id, 0, null);
+            }
+        }
+        if (faultRandom.nextDouble() < faults.crashProbability / 3)
+        {
+            // a whole region: at most a minority of the regions, each wholly down
+            final int region = faultRandom.nextInt(regions);
+            if (downIn(region) == 0 && regionsDown() < (regions - 1) / 2)
+            {
+                for (int i = 0; i < perRegion; i++)
+                {
+                    final Member member = members[region * perRegion + i];
+                    crash(member);
+                    schedule(TimeUnit.MILLISECONDS.toNanos(500 + faultRandom.nextInt(4000)), RESTART, member.id, 0,
+                        null);
+                }
+            }
+        }
+        if (faultRandom.nextDouble() < faults.partitionProbability)
+        {
+            partitions++;
+            Faults.partition(blocked, regions, faultRandom);
+            schedule(TimeUnit.MILLISECONDS.toNanos(300 + faultRandom.nextInt(4000)), HEAL, 0, 0, ++partitionEpoch);
+        }
+        schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
+    }
+
+    /** kill -9: unsynced log writes and held output are lost; clients waiting on the node learn nothing more. */
+    private void crash(final Member member)
+    {
+        crashes++;
+        member.up = false;
+        member.incarnation++;
+        member.syncScheduled = false;
+        member.logStore.dropStaged();
+        member.lanOut.clear();
+        member.wanOut.clear();
+        member.replies.clear();
+        member.node = null;
+        for (final Client client : clients)
+        {
+            if (client.outstanding && client.member == member)
+            {
+                client.outstanding = false;
+                infoCount++;
+                workload.at(nowNs).recordInfo(client, client.command);
+                nextAfterCompletion(client);
+            }
+        }
+    }
+
+    private void restart(final Member member)
+    {
+        if (member.up)
+        {
+            return;
+        }
+        member.up = true;
+        member.start();
+        schedule(1 + seedRandom.nextLong(config.lanTickIntervalNs), TICK, member.id, member.incarnation, null);
+    }
+
+    private void heal(final int epoch)
+    {
+        if (epoch != partitionEpoch)
+        {
+            return;
+        }
+        for (final boolean[] row : blocked)
+        {
+            java.util.Arrays.fill(row, false);
+        }
+    }
+
+    private void stopFaults()
+    {
+        faultsActive = false;
+        faultsEndNs = nowNs;
+        partitionEpoch++;
+        heal(partitionEpoch);
+        for (final Member member : members)
+        {
+            if (!member.up)
+            {
+                schedule(0, RESTART, member.id, 0, null);
+            }
+        }
+        schedule(TimeUnit.MILLISECONDS.toNanos(100), SETTLE_CHECK, 0, 0, null);
+    }
+
+    private void settleCheck()
+    {
+        if (isSettled() || nowNs - faultsEndNs > config.settleLimitNs)
+        {
+            finished = true;
+            return;
+        }
+        schedule(TimeUnit.MILLISECONDS.toNanos(100), SETTLE_CHECK, 0, 0, null);
+    }
+
+    private boolean isSettled()
+    {
+        for (final Client client : clients)
+        {
+            if (!client.done)
+            {
+                return false;
+            }
+        }
+        final long[] reference = members[0].up ? members[0].node.replica().executedPrefix() : null;
+        for (final Member member : members)
+        {
+            // (not the region logs' pending appends: the leader appends a clock tick every tickInterval for ever)
+            if (!member.up || member.node.replica().uncommittedCount() != 0 ||
+                !java.util.Arrays.equals(reference, member.node.replica().executedPrefix()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------ clients
+
+    /** A client sends each command to a live node of its region, its own first. */
+    private Member memberFor(final Client client)
+    {
+        final int home = (client.process() - 1) / regions % perRegion;
+        for (int i = 0; i < perRegion; i++)
+        {
+            final Member member = members[client.region * perRegion + (home + i) % perRegion];
+            if (member.up)
+            {
+                return member;
+            }
+        }
+        return null;
+    }
+
+    private void clientNext(final Client client)
+    {
+        if (issued >= config.commands)
+        {
+            client.done = true;
+            return;
+        }
+        final Member member = memberFor(client);
+        if (member == null)
+        {
+            schedule(TimeUnit.MILLISECONDS.toNanos(100), CLIENT_NEXT, client.process() - 1, 0, null);
+            return;
+        }
+        issued++;
+        final Command command = workload.at(nowNs).nextCommand(client);
+        client.command = command;
+        client.outstanding = true;
+        client.invokeNs = nowNs;
+        client.member = member;
+        workload.at(nowNs).recordInvoke(client, command);
+        schedule(config.clientTimeoutNs, CLIENT_TIMEOUT, client.process() - 1, 0, command.requestNumber());
+        if (!member.node.submit(command, nowNs))
+        {
+            client.outstanding = false;
+            failCount++;
+            workload.at(nowNs).recordFail(client, command);
+            nextAfterCompletion(client);
+        }
+        afterCall(member);
+        if (issued == config.commands)
+        {
+            stopFaults();
+        }
+    }
+
+    private void clientReply(final Reply reply)
+    {
+        final Client client = clients[(int)reply.clientId() - 1];
+        if (!client.outstanding || client.command.requestNumber() != reply.requestNumber())
+        {
+            return;
+        }
+        client.outstanding = false;
+        if (reply.rejection() != null)
+        {
+            failCount++;
+            workload.at(nowNs).recordFail(client, client.command);
+        }
+        else
+        {
+            okCount++;
+            latenciesNs[client.region].addLong(nowNs - client.invokeNs);
+            workload.at(nowNs).recordOk(client, client.command, reply.results());
+        }
+        nextAfterCompletion(client);
+    }
+
+    private void clientTimeout(final Client client, final long requestNumber)
+    {
+        if (!client.outstanding || client.command.requestNumber() != requestNumber)
+        {
+            return;
+        }
+        client.outstanding = false;
+        infoCount++;
+        workload.at(nowNs).recordInfo(client, client.command);
+        nextAfterCompletion(client);
+    }
+
+    private void nextAfterCompletion(final Client client)
+    {
+        if (issued >= config.commands)
+        {
+            client.done = true;
+            return;
+        }
+        schedule(workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(2)), CLIENT_NEXT, client.process() - 1, 0,
+            null);
+    }
+
+    // ------------------------------------------------------------------------------------------------ verify
+
+    private void verify(final List<String> violations)
+    {
+        if (!isSettled())
+        {
+            final StringBuilder sb = new StringBuilder("liveness: not settled ")
+                .append(TimeUnit.NANOSECONDS.toSeconds(config.settleLimitNs)).append(" s after faults stopped:");
+            for (final Client client : clients)
+            {
+                if (!client.done)
+                {
+                    sb.append(" client ").append(client.process()).append(" busy;");
+                }
+            }
+            for (final Member member : members)
+            {
+                if (member.up)
+                {
+                    sb.append(" node ").append(member.region).append('.').append(member.index)
+                        .append(" uncommitted=").append(member.node.replica().uncommittedCount())
+                        .append(" pendingAppends=").append(member.node.log().pendingAppends())
+                        .append(" (").append(member.node.log().describe()).append(") lastTick ")
+                        .append(member.lastTickNs / 1000).append(" us lastSync ").append(member.lastSyncNs / 1000)
+                        .append(" us syncScheduled ").append(member.syncScheduled).append(" now ").append(nowNs / 1000)
+                        .append(" executed=").append(java.util.Arrays.toString(member.node.replica().executedPrefix()))
+                        .append(';');
+                }
+            }
+            violations.add(sb.toString());
+            return;
+        }
+        // the current lives executed everything; lives that ended in a crash executed a prefix of the same order
+        final List<Life> complete = new ArrayList<>();
+        for (final Member member : members)
+        {
+            complete.add(member.life);
+        }
+        ExecutionVerifier.verify(complete.size(), i -> complete.get(i).order(), i -> complete.get(i).executed(),
+            violations);
+        final List<Life> ended = new ArrayList<>(lives);
+        ended.removeAll(complete);
+        ExecutionVerifier.verifyPrefixes(complete.get(0).order(), complete.get(0).executed(), ended.size(),
+            i -> ended.get(i).order(), i -> ended.get(i).executed(), i -> ended.get(i).name(), violations);
+        final Map<Key, byte[]> reference = members[0].stateMachine.snapshot();
+        for (int i = 1; i < members.length; i++)
+        {
+            final String diff = ExecutionVerifier.diffState(reference, members[i].stateMachine.snapshot());
+            if (diff != null)
+            {
+                violations.add("state: node 0.0 and node " + members[i].region + "." + members[i].index + " differ: " +
+                    diff);
+            }
+        }
+        for (final Map.Entry<Long, Command> acked : ackedInstances.entrySet())
+        {
+            for (final Member member : members)
+            {
+                if (!member.life.executed().containsKey(acked.getKey()) && !acked.getValue().isReadOnly())
+                {
+                    violations.add("lost write: acknowledged " + acked.getValue() + " not executed at node " +
+                        member.region + "." + member.index);
+                    break;
+                }
+            }
+        }
+        linearizabilityUnknown = SimWorkload.checkHistory(config, history, violations);
+    }
+
+    private SimResult buildResult(final List<String> violations, final long wallNs, final long checkNs)
+    {
+        // every node of a region holds the same replica: count each region once, from a live node's copy
+        long fast = 0;
+        long slow = 0;
+        long recoveries = 0;
+        long live = 0;
+        for (int r = 0; r < regions; r++)
+        {
+            for (int i = 0; i < perRegion; i++)
+            {
+                final Member member = members[r * perRegion + i];
+                if (member.up && member.node != null)
+                {
+                    fast += member.node.replica().counters().fastPathCommits();
+                    slow += member.node.replica().counters().slowPathCommits();
+                    recoveries += member.node.replica().counters().recoveriesStarted();
+                    live = Math.max(live, member.node.replica().liveInstances());
+                    break;
+                }
+            }
+        }
+        final long[][] latencies = new long[regions][];
+        final long[][] commitLatencies = new long[regions][];
+        for (int r = 0; r < regions; r++)
+        {
+            latencies[r] = latenciesNs[r].toLongArray();
+            java.util.Arrays.sort(latencies[r]);
+            commitLatencies[r] = commitLatenciesNs[r].toLongArray();
+            java.util.Arrays.sort(commitLatencies[r]);
+        }
+        final List<String> regionNames = config.profile.firstRegions(regions).regions();
+        return new SimResult(config.seed, regions, issued, okCount, failCount, infoCount, fast, slow, recoveries,
+            crashes, partitions, wanMessages, messagesDropped, wanBytes, events, nowNs, wallNs, checkNs, traceHash,
+            live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies, commitLatencies,
+            history);
+    }
+}
