@@ -4,6 +4,8 @@ package io.geo.epaxos.hydra;
 public final class HydraCounters
 {
     long submits;
+    long regionalSubmits;
+    long regionalApplied;
     long regionMessagesLogged;
     long ticksLogged;
     long refused;
@@ -15,6 +17,18 @@ public final class HydraCounters
     public long submits()
     {
         return submits;
+    }
+
+    /** Regional commands this node appended to its region log (ordered by the log alone). */
+    public long regionalSubmits()
+    {
+        return regionalSubmits;
+    }
+
+    /** Regional commands applied to this node's state machine (its region's, from every node). */
+    public long regionalApplied()
+    {
+        return regionalApplied;
     }
 
     /** Messages from other regions this node appended to its region log. */

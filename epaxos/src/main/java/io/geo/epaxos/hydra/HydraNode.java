@@ -11,6 +11,7 @@ import io.geo.epaxos.messages.PreAccept;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Deps;
 import io.geo.epaxos.primitives.InstanceId;
+import io.geo.epaxos.primitives.Op;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.LogApplier;
 import io.geo.epaxos.regionlog.LogEntry;
@@ -53,12 +54,19 @@ public final class HydraNode
     static final byte TICK = 1;
     static final byte SUBMIT = 2;
     static final byte MESSAGE = 3;
+    static final byte REGIONAL = 4;
+    /**
+     * Instance ids of regional commands: {@code InstanceId.of(REGIONAL_REPLICA_BASE - region, slot)}, apart from the
+     * EPaxos instances of every region (replica ids 0..regions-1).
+     */
+    public static final int REGIONAL_REPLICA_BASE = InstanceId.MAX_REPLICAS - 1;
     private static final int HEADER = 1 + 8;
 
     private final int region;
     private final int nodeId;
     private final long tickIntervalNs;
     private final RegionSink regionSink;
+    private final StateMachine stateMachine;
     private final ClientResponder responder;
     private final EpaxosReplica replica;
     private final RegionLogNode log;
@@ -99,6 +107,7 @@ public final class HydraNode
         this.nodeId = logConfig.nodeId();
         this.tickIntervalNs = tickIntervalNs;
         this.regionSink = regionSink;
+        this.stateMachine = stateMachine;
         this.responder = responder;
         this.replicaNowNs = 0;
         final MessageSink replicaSink = (toRegion, message) ->
@@ -133,6 +142,43 @@ public final class HydraNode
         waitingClients.add(clientKey(command));
         counters.submits++;
         return true;
+    }
+
+    /**
+     * A client of this node submits {@code command} on keys of a keyspace that lives in this region only: the region
+     * log alone orders it (no EPaxos instance, no message to another region); every node of the region applies it to
+     * its state machine when it applies the entry, and this node answers the client. The command must touch only
+     * this region's keys: the caller (the router) checks scopes.
+     *
+     * @return false if the region log refused the entry (too many waiting): the client should retry later.
+     */
+    public boolean submitRegional(final Command command, final long nowNs)
+    {
+        if (command.clientId() < 0 || command.clientId() >= 1L << 56)
+        {
+            counters.refused++;
+            return false;
+        }
+        final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
+        if (!append(REGIONAL, region, carrier, nowNs))
+        {
+            return false;
+        }
+        waitingClients.add(clientKey(command));
+        counters.regionalSubmits++;
+        return true;
+    }
+
+    /** The instance id a regional command applied in {@code slot} of {@code region}'s log executes under. */
+    public static long regionalInstance(final int region, final long slot)
+    {
+        return InstanceId.of(REGIONAL_REPLICA_BASE - region, slot);
+    }
+
+    /** True for the ids of regional commands ({@link #regionalInstance}). */
+    public static boolean isRegional(final long instance)
+    {
+        return InstanceId.replica(instance) > REGIONAL_REPLICA_BASE - 64;
     }
 
     /** A message of the region log from node {@code fromNode} of this region. */
@@ -234,6 +280,10 @@ public final class HydraNode
                 {
                     replica.submit(carrier.command(), replicaNowNs);
                 }
+                else if (kind == REGIONAL && decoded.message() instanceof PreAccept carrier)
+                {
+                    applyRegional(slot, carrier.command());
+                }
                 else if (kind == MESSAGE)
                 {
                     replica.onMessage(decoded.fromReplica(), decoded.message(), replicaNowNs);
@@ -253,6 +303,36 @@ public final class HydraNode
         finally
         {
             acting = false;
+        }
+    }
+
+    /**
+     * The client session a regional command is deduplicated under: the client's own id with the region in its top
+     * byte. A client's global writes are ordered by EPaxos everywhere and its regional ones by one region's log, so
+     * they need two exactly-once sessions: with one, a global write still in flight when a regional one applied would
+     * be skipped as superseded in this region and applied in the others. Client ids must be below 2^56.
+     */
+    public static long regionalSession(final long clientId, final int region)
+    {
+        return clientId ^ ((long)(region + 1) << 56);
+    }
+
+    /** A regional command executes when its entry is applied: the log order is its order. */
+    private void applyRegional(final long slot, final Command command)
+    {
+        final long instance = regionalInstance(region, slot);
+        final Op[] ops = new Op[command.opCount()];
+        for (int i = 0; i < ops.length; i++)
+        {
+            ops[i] = command.op(i);
+        }
+        final Command session = Command.of(regionalSession(command.clientId(), region), command.requestNumber(), ops);
+        final Result[] results = stateMachine.apply(instance, session);
+        counters.regionalApplied++;
+        if (waitingClients.remove(clientKey(command)))
+        {
+            responder.onCommitted(instance, command, true);
+            responder.onExecuted(instance, command, results, true);
         }
     }
 

@@ -45,6 +45,7 @@ class HydraNodeTest
         final ArrayDeque<Object[]> lan = new ArrayDeque<>();
         final List<WanSend> wan = new ArrayList<>();
         final List<Command> executed = new ArrayList<>();
+        final KeyValueStateMachine[] states = new KeyValueStateMachine[3];
         long nowNs;
 
         Region()
@@ -65,7 +66,7 @@ class HydraNodeTest
                 (to, message) -> lan.add(new Object[] {id, to, message}),
                 stores[id],
                 (toRegion, message) -> wan.add(new WanSend(id, toRegion, message)),
-                new KeyValueStateMachine(),
+                states[id] = new KeyValueStateMachine(),
                 this,
                 nowNs);
         }
@@ -155,5 +156,28 @@ class HydraNodeTest
         assertTrue(region.wan.isEmpty(), "replaying the log sends nothing: " + region.wan);
         region.run(20);
         assertEquals(region.nodes[0].replica().uncommittedCount(), region.nodes[2].replica().uncommittedCount());
+    }
+
+    @Test
+    void shouldOrderARegionalCommandByTheRegionLogAloneWithoutAnyWanMessage()
+    {
+        final Region region = new Region();
+        region.run(150);
+        region.wan.clear();
+        final Command command = put(7, "r0/k", "local");
+        assertTrue(region.nodes[1].submitRegional(command, region.nowNs));
+        region.run(3);
+
+        assertEquals(List.of(command), region.executed, "answered once, by the node the client is connected to");
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals("local", new String(region.states[i].get(Key.of("r0/k")), StandardCharsets.UTF_8),
+                "applied on node " + i);
+            assertEquals(0, region.nodes[i].replica().liveInstances(), "no EPaxos instance");
+        }
+        assertTrue(region.wan.stream().noneMatch(w -> w.message().instance() != InstanceId.NONE),
+            "no message about any instance left the region: " + region.wan);
+        assertEquals(1, region.nodes[1].counters().regionalSubmits());
+        assertEquals(1, region.nodes[0].counters().regionalApplied());
     }
 }

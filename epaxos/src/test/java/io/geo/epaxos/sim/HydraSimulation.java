@@ -9,6 +9,7 @@ import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.hydra.HydraNode;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.InstanceId;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.LogMessage;
@@ -155,7 +156,7 @@ public final class HydraSimulation
         public void onCommitted(final long instance, final Command command, final boolean fastPath)
         {
             final Client client = clients[(int)command.clientId() - 1];
-            if (client.outstanding && client.command.requestNumber() == command.requestNumber())
+            if (client.outstanding && client.command.requestNumber() == command.requestNumber() && !client.regional)
             {
                 commitLatenciesNs[client.region].addLong(nowNs - client.invokeNs);
             }
@@ -176,6 +177,7 @@ public final class HydraSimulation
         long invokeNs;
         Command command;
         Member member;
+        boolean regional;
 
         Client(final int process, final int region)
         {
@@ -206,6 +208,7 @@ public final class HydraSimulation
     private final List<Life> lives = new ArrayList<>();
     private final LongArrayList[] latenciesNs;
     private final LongArrayList[] commitLatenciesNs;
+    private final LongArrayList[] regionalLatenciesNs;
     private final long retransmitTimeoutNs;
     private final long recoveryTimeoutNs;
     private final long[] fastPathTimeoutNs;
@@ -227,6 +230,7 @@ public final class HydraSimulation
     private long failCount;
     private long infoCount;
     private long wanMessages;
+    private final java.util.TreeMap<String, Long> wanMessagesByType = new java.util.TreeMap<>();
     private long wanBytes;
     private long lanMessages;
     private long messagesDropped;
@@ -282,10 +286,12 @@ public final class HydraSimulation
         this.lastLanDeliveryNs = new long[members.length][members.length];
         this.latenciesNs = new LongArrayList[regions];
         this.commitLatenciesNs = new LongArrayList[regions];
+        this.regionalLatenciesNs = new LongArrayList[regions];
         for (int r = 0; r < regions; r++)
         {
             latenciesNs[r] = new LongArrayList();
             commitLatenciesNs[r] = new LongArrayList();
+            regionalLatenciesNs[r] = new LongArrayList();
         }
         this.clients = new Client[regions * config.clientsPerRegion];
         for (int i = 0; i < clients.length; i++)
@@ -510,6 +516,7 @@ public final class HydraSimulation
     private void sendWan(final Member from, final int toRegion, final Message original)
     {
         wanMessages++;
+        wanMessagesByType.merge(original.getClass().getSimpleName(), 1L, Long::sum);
         final Message message = throughWire(from.region, original);
         final Member to = members[toRegion * perRegion + networkRandom.nextInt(perRegion)];
         if (blocked[from.region][toRegion] || links.sampleLoss(from.region, toRegion, networkRandom))
@@ -765,14 +772,17 @@ public final class HydraSimulation
             return;
         }
         issued++;
-        final Command command = workload.at(nowNs).nextCommand(client);
+        // a regional command works on the client's region's keyspace ("r<region>/..."), ordered by its log alone
+        client.regional = config.regionalPercent > 0 && workloadRandom.nextInt(100) < config.regionalPercent;
+        final Command command = client.regional ? workload.at(nowNs).nextCommand(client, regionalScope(client.region)) :
+            workload.at(nowNs).nextCommand(client);
         client.command = command;
         client.outstanding = true;
         client.invokeNs = nowNs;
         client.member = member;
         workload.at(nowNs).recordInvoke(client, command);
         schedule(config.clientTimeoutNs, CLIENT_TIMEOUT, client.process() - 1, 0, command.requestNumber());
-        if (!member.node.submit(command, nowNs))
+        if (!(client.regional ? member.node.submitRegional(command, nowNs) : member.node.submit(command, nowNs)))
         {
             client.outstanding = false;
             failCount++;
@@ -802,7 +812,7 @@ public final class HydraSimulation
         else
         {
             okCount++;
-            latenciesNs[client.region].addLong(nowNs - client.invokeNs);
+            (client.regional ? regionalLatenciesNs : latenciesNs)[client.region].addLong(nowNs - client.invokeNs);
             workload.at(nowNs).recordOk(client, client.command, reply.results());
         }
         nextAfterCompletion(client);
@@ -863,33 +873,36 @@ public final class HydraSimulation
             violations.add(sb.toString());
             return;
         }
-        // the current lives executed everything; lives that ended in a crash executed a prefix of the same order
-        final List<Life> complete = new ArrayList<>();
+        // Global commands: every node executes them; regional ones: every node of their region. The current lives
+        // executed everything; lives that ended in a crash executed a prefix of the same order.
+        verifyExecution(-1, violations);
+        for (int r = 0; r < regions && config.regionalPercent > 0; r++)
+        {
+            verifyExecution(r, violations);
+        }
+        final Map<Key, byte[]> reference = members[0].stateMachine.snapshot();
         for (final Member member : members)
         {
-            complete.add(member.life);
-        }
-        ExecutionVerifier.verify(complete.size(), i -> complete.get(i).order(), i -> complete.get(i).executed(),
-            violations);
-        final List<Life> ended = new ArrayList<>(lives);
-        ended.removeAll(complete);
-        ExecutionVerifier.verifyPrefixes(complete.get(0).order(), complete.get(0).executed(), ended.size(),
-            i -> ended.get(i).order(), i -> ended.get(i).executed(), i -> ended.get(i).name(), violations);
-        final Map<Key, byte[]> reference = members[0].stateMachine.snapshot();
-        for (int i = 1; i < members.length; i++)
-        {
-            final String diff = ExecutionVerifier.diffState(reference, members[i].stateMachine.snapshot());
-            if (diff != null)
+            final Map<Key, byte[]> state = member.stateMachine.snapshot();
+            final String globalDiff = ExecutionVerifier.diffState(scoped(reference, -1), scoped(state, -1));
+            final Member regionReference = members[member.region * perRegion];
+            final String regionalDiff = ExecutionVerifier.diffState(
+                scoped(regionReference.stateMachine.snapshot(), member.region), scoped(state, member.region));
+            if (globalDiff != null || regionalDiff != null)
             {
-                violations.add("state: node 0.0 and node " + members[i].region + "." + members[i].index + " differ: " +
-                    diff);
+                violations.add("state: node " + member.region + "." + member.index + " differs: " +
+                    (globalDiff != null ? globalDiff : "regional keys: " + regionalDiff));
+                break;
             }
         }
         for (final Map.Entry<Long, Command> acked : ackedInstances.entrySet())
         {
+            final boolean regional = HydraNode.isRegional(acked.getKey());
+            final int region = regional ? HydraNode.REGIONAL_REPLICA_BASE - InstanceId.replica(acked.getKey()) : -1;
             for (final Member member : members)
             {
-                if (!member.life.executed().containsKey(acked.getKey()) && !acked.getValue().isReadOnly())
+                if ((!regional || member.region == region) && !member.life.executed().containsKey(acked.getKey()) &&
+                    !acked.getValue().isReadOnly())
                 {
                     violations.add("lost write: acknowledged " + acked.getValue() + " not executed at node " +
                         member.region + "." + member.index);
@@ -898,6 +911,85 @@ public final class HydraSimulation
             }
         }
         linearizabilityUnknown = SimWorkload.checkHistory(config, history, violations);
+    }
+
+    /** Messages sent between regions so far, by message type (after {@link #run}: in the whole run). */
+    public java.util.Map<String, Long> wanMessagesByType()
+    {
+        return java.util.Collections.unmodifiableMap(wanMessagesByType);
+    }
+
+    private static String regionalScope(final int region)
+    {
+        return "r" + region + "/";
+    }
+
+    /** The keys of one region's keyspace ({@code region} >= 0), or the global keys ({@code region} -1). */
+    private Map<Key, byte[]> scoped(final Map<Key, byte[]> state, final int region)
+    {
+        final Map<Key, byte[]> scoped = new java.util.TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+        for (final Map.Entry<Key, byte[]> e : state.entrySet())
+        {
+            final String key = e.getKey().toString();
+            final boolean regional = key.startsWith("r") && key.indexOf('/') > 0;
+            if (region < 0 ? !regional : key.startsWith(regionalScope(region)))
+            {
+                scoped.put(e.getKey(), e.getValue());
+            }
+        }
+        return scoped;
+    }
+
+    /** What a life executed of global commands ({@code region} -1) or of one region's regional commands. */
+    private static Life scoped(final Life life, final int region)
+    {
+        final LongArrayList order = new LongArrayList();
+        final HashMap<Long, Command> executed = new HashMap<>();
+        for (int i = 0; i < life.order().size(); i++)
+        {
+            final long instance = life.order().getLong(i);
+            final boolean keep = region < 0 ? !HydraNode.isRegional(instance) :
+                HydraNode.isRegional(instance) && HydraNode.REGIONAL_REPLICA_BASE - InstanceId.replica(instance) == region;
+            if (keep)
+            {
+                order.addLong(instance);
+                executed.put(instance, life.executed().get(instance));
+            }
+        }
+        return new Life(life.name(), order, executed);
+    }
+
+    /** The execution checks over every node ({@code region} -1, global commands) or one region's nodes. */
+    private void verifyExecution(final int region, final List<String> violations)
+    {
+        final List<Life> complete = new ArrayList<>();
+        final List<Life> ended = new ArrayList<>();
+        final java.util.Set<Life> current = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (final Member member : members)
+        {
+            if (region < 0 || member.region == region)
+            {
+                complete.add(scoped(member.life, region));
+                current.add(member.life);
+            }
+        }
+        for (final Life life : lives)
+        {
+            final boolean inScope = region < 0 || life.name().startsWith("node " + region + ".");
+            if (inScope && !current.contains(life))
+            {
+                ended.add(scoped(life, region));
+            }
+        }
+        final String scope = region < 0 ? "" : "region " + region + " regional commands: ";
+        final List<String> found = new ArrayList<>();
+        ExecutionVerifier.verify(complete.size(), i -> complete.get(i).order(), i -> complete.get(i).executed(), found);
+        ExecutionVerifier.verifyPrefixes(complete.get(0).order(), complete.get(0).executed(), ended.size(),
+            i -> ended.get(i).order(), i -> ended.get(i).executed(), i -> ended.get(i).name(), found);
+        for (final String violation : found)
+        {
+            violations.add(scope + violation);
+        }
     }
 
     private SimResult buildResult(final List<String> violations, final long wallNs, final long checkNs)
@@ -924,8 +1016,11 @@ public final class HydraSimulation
         }
         final long[][] latencies = new long[regions][];
         final long[][] commitLatencies = new long[regions][];
+        final long[][] regionalLatencies = new long[regions][];
         for (int r = 0; r < regions; r++)
         {
+            regionalLatencies[r] = regionalLatenciesNs[r].toLongArray();
+            java.util.Arrays.sort(regionalLatencies[r]);
             latencies[r] = latenciesNs[r].toLongArray();
             java.util.Arrays.sort(latencies[r]);
             commitLatencies[r] = commitLatenciesNs[r].toLongArray();
@@ -935,6 +1030,6 @@ public final class HydraSimulation
         return new SimResult(config.seed, regions, issued, okCount, failCount, infoCount, fast, slow, recoveries,
             crashes, partitions, wanMessages, messagesDropped, wanBytes, events, nowNs, wallNs, checkNs, traceHash,
             live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies, commitLatencies,
-            history);
+            history, regionalLatencies);
     }
 }

@@ -27,6 +27,8 @@ public final class SimConfig
     long lanLatencyNs = TimeUnit.MICROSECONDS.toNanos(100);
     long lanJitterNs = TimeUnit.MICROSECONDS.toNanos(50);
     long lanTickIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Hydra: percent of commands on the client's regional keyspace (ordered by its region log alone). */
+    int regionalPercent;
     int commands = 500;
     int conflictPercent = 10;
     Faults faults = Faults.STANDARD;
@@ -69,6 +71,12 @@ public final class SimConfig
     public int nodesPerRegion()
     {
         return nodesPerRegion;
+    }
+
+    public SimConfig regionalPercent(final int value)
+    {
+        regionalPercent = value;
+        return this;
     }
 
     public SimConfig commands(final int value)
@@ -140,6 +148,7 @@ public final class SimConfig
         c.lanLatencyNs = lanLatencyNs;
         c.lanJitterNs = lanJitterNs;
         c.lanTickIntervalNs = lanTickIntervalNs;
+        c.regionalPercent = regionalPercent;
         c.commands = commands;
         c.conflictPercent = conflictPercent;
         c.faults = faults;
@@ -170,6 +179,14 @@ public final class SimConfig
         if (nodesPerRegion != 1 && nodesPerRegion != 3 && nodesPerRegion != 5)
         {
             throw new IllegalArgumentException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
+        }
+        if (regionalPercent < 0 || regionalPercent > 100)
+        {
+            throw new IllegalArgumentException("--regional must be 0..100; got " + regionalPercent);
+        }
+        if (regionalPercent > 0 && nodesPerRegion == 1)
+        {
+            throw new IllegalArgumentException("--regional needs region groups: --nodes-per-region 3 or 5");
         }
         if (profile == null)
         {

@@ -36,7 +36,9 @@ public record SimResult(
     long[][] latenciesNs,
     /** Per region, sorted: client invoke to commit at the leader. */
     long[][] commitLatenciesNs,
-    History history)
+    History history,
+    /** Hydra, per region, sorted: client invoke to reply for regional commands (empty arrays otherwise). */
+    long[][] regionalLatenciesNs)
 {
     public boolean passed()
     {

@@ -37,6 +37,7 @@ public final class SimRunner
         public List<String> regions = List.of();
         public LongArrayList[] latenciesNs = new LongArrayList[0];
         public LongArrayList[] commitLatenciesNs = new LongArrayList[0];
+        public LongArrayList[] regionalLatenciesNs = new LongArrayList[0];
 
         public int violations()
         {
@@ -53,6 +54,14 @@ public final class SimRunner
         public double percentileMs(final int region, final double percentile)
         {
             final long[] sorted = latenciesNs[region].toLongArray();
+            Arrays.sort(sorted);
+            return SimResult.percentileMs(sorted, percentile);
+        }
+
+        /** Hydra: latency of regional commands (invoke to reply) in a region; NaN without any. */
+        public double regionalPercentileMs(final int region, final double percentile)
+        {
+            final long[] sorted = regionalLatenciesNs[region].toLongArray();
             Arrays.sort(sorted);
             return SimResult.percentileMs(sorted, percentile);
         }
@@ -99,8 +108,14 @@ public final class SimRunner
                         nanToZero(percentileMs(r, 50)), nanToZero(percentileMs(r, 99)),
                         nanToZero(commitPercentileMs(r, 50)), nanToZero(commitPercentileMs(r, 99)),
                         Optimum.fastPathMs(config.profile, config.replicas, r),
-                        Optimum.slowPathMs(config.profile, config.replicas, r), latenciesNs[r].size()))
-                    .append('}');
+                        Optimum.slowPathMs(config.profile, config.replicas, r), latenciesNs[r].size()));
+                if (!regionalLatenciesNs[r].isEmpty())
+                {
+                    sb.append(String.format(Locale.ROOT, ",\"regionalP50\":%.2f,\"regionalP99\":%.2f," +
+                        "\"regionalSamples\":%d", nanToZero(regionalPercentileMs(r, 50)),
+                        nanToZero(regionalPercentileMs(r, 99)), regionalLatenciesNs[r].size()));
+                }
+                sb.append('}');
             }
             return sb.append("}}").toString();
         }
@@ -145,10 +160,12 @@ public final class SimRunner
         summary.regions = base.profile.firstRegions(base.replicas).regions();
         summary.latenciesNs = new LongArrayList[base.replicas];
         summary.commitLatenciesNs = new LongArrayList[base.replicas];
+        summary.regionalLatenciesNs = new LongArrayList[base.replicas];
         for (int r = 0; r < base.replicas; r++)
         {
             summary.latenciesNs[r] = new LongArrayList();
             summary.commitLatenciesNs[r] = new LongArrayList();
+            summary.regionalLatenciesNs[r] = new LongArrayList();
         }
         for (int i = 0; i < seeds; i++)
         {
@@ -220,6 +237,10 @@ public final class SimRunner
             for (final long latency : result.commitLatenciesNs()[r])
             {
                 summary.commitLatenciesNs[r].addLong(latency);
+            }
+            for (final long latency : result.regionalLatenciesNs()[r])
+            {
+                summary.regionalLatenciesNs[r].addLong(latency);
             }
         }
     }

@@ -49,6 +49,7 @@ public final class SimWorkload
     private final ZipfGenerator zipf;
     private final History history;
     private long nowNs;
+    private String scope = "";
 
     public SimWorkload(final SimConfig config, final SplittableRandom workloadRandom, final History history)
     {
@@ -69,18 +70,18 @@ public final class SimWorkload
     {
         if (config.keyChoice == SimConfig.KeyChoice.ZIPF)
         {
-            return "z" + zipf.next(workloadRandom);
+            return scope + "z" + zipf.next(workloadRandom);
         }
         if (workloadRandom.nextInt(100) < config.conflictPercent)
         {
-            return "hot";
+            return scope + "hot";
         }
         return privateKey(client);
     }
 
     String privateKey(final ClientState client)
     {
-        return "p" + client.process + "-" + workloadRandom.nextInt(3);
+        return scope + "p" + client.process + "-" + workloadRandom.nextInt(3);
     }
 
     String otherKey(final ClientState client, final String key)
@@ -88,9 +89,26 @@ public final class SimWorkload
         String other = privateKey(client);
         while (other.equals(key))
         {
-            other = "p" + client.process + "-x";
+            other = scope + "p" + client.process + "-x";
         }
         return other;
+    }
+
+    /**
+     * The next command of {@code client} on keys named {@code scope + key} (the workload's usual keys under a prefix:
+     * a regional keyspace's commands, for instance).
+     */
+    public Command nextCommand(final ClientState client, final String scope)
+    {
+        this.scope = scope;
+        try
+        {
+            return nextCommand(client);
+        }
+        finally
+        {
+            this.scope = "";
+        }
     }
 
     public Command nextCommand(final ClientState client)

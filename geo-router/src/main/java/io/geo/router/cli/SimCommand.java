@@ -82,6 +82,11 @@ final class SimCommand implements Callable<Integer>
             "region log group per region carries the region's replica) (default: ${DEFAULT-VALUE}).")
     int nodesPerRegion;
 
+    @Option(names = "--regional", paramLabel = "PCT", defaultValue = "0",
+        description = "With --nodes-per-region 3|5: percent of commands on the client's regional keyspace, ordered " +
+            "by its region log alone (default: ${DEFAULT-VALUE}).")
+    int regional;
+
     @Option(names = "--commands", paramLabel = "N", defaultValue = "500",
         description = "Client commands per seed (default: ${DEFAULT-VALUE}).")
     int commands;
@@ -231,6 +236,14 @@ final class SimCommand implements Callable<Integer>
         {
             throw new UsageException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
         }
+        if (regional < 0 || regional > 100)
+        {
+            throw new UsageException("--regional must be 0..100; got " + regional);
+        }
+        if (regional > 0 && nodesPerRegion == 1)
+        {
+            throw new UsageException("--regional needs region groups: add --nodes-per-region 3 or 5");
+        }
         final SimConfig.KeyChoice keyChoice;
         switch (keys.toLowerCase(Locale.ROOT))
         {
@@ -251,6 +264,7 @@ final class SimCommand implements Callable<Integer>
         return new SimConfig()
             .replicas(regions)
             .nodesPerRegion(nodesPerRegion)
+            .regionalPercent(regional)
             .commands(commands)
             .conflictPercent(conflict)
             .readPercent(reads)
@@ -265,7 +279,7 @@ final class SimCommand implements Callable<Integer>
 
     private int runRegionLog(final PrintStream out)
     {
-        for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--commands", "--conflict", "--reads", "--keys",
+        for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--regional", "--commands", "--conflict", "--reads", "--keys",
             "--wan", "--history", "--no-linearizability"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(epaxosOnly))
@@ -362,6 +376,21 @@ final class SimCommand implements Callable<Integer>
                 summary.percentileMs(r, 50), summary.percentileMs(r, 99),
                 Optimum.fastPathMs(config.profile(), config.replicas(), r),
                 Optimum.slowPathMs(config.profile(), config.replicas(), r));
+        }
+        boolean regional = false;
+        for (int r = 0; r < summary.regions.size(); r++)
+        {
+            regional |= !summary.regionalLatenciesNs[r].isEmpty();
+        }
+        if (regional)
+        {
+            out.printf(Locale.ROOT, "regional commands (ordered by the region log alone), invoke to reply in ms:%n");
+            for (int r = 0; r < summary.regions.size(); r++)
+            {
+                out.printf(Locale.ROOT, "%-16s p50 %7.2f   p99 %7.2f   (%d commands)%n", summary.regions.get(r),
+                    summary.regionalPercentileMs(r, 50), summary.regionalPercentileMs(r, 99),
+                    summary.regionalLatenciesNs[r].size());
+            }
         }
         if (!summary.failingSeeds.isEmpty())
         {
