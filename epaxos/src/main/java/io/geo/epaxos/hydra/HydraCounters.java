@@ -12,6 +12,7 @@ public final class HydraCounters
     long entriesApplied;
     long malformedEntries;
     long wanMessagesSent;
+    long takenOver;
 
     /** Client commands this node appended to its region log. */
     public long submits()
@@ -64,5 +65,11 @@ public final class HydraCounters
     public long wanMessagesSent()
     {
         return wanMessagesSent;
+    }
+
+    /** Messages of entries appended by a node that died before sending them, sent by this node as the log leader. */
+    public long takenOver()
+    {
+        return takenOver;
     }
 }

@@ -26,6 +26,7 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.nio.ByteOrder;
 import java.util.HashSet;
 
@@ -80,6 +81,28 @@ public final class HydraNode
 
     /** True while applying an entry this node appended in this life: its copy's output is ours to send. */
     private boolean acting;
+    /** The node that appended the entry being applied, and its incarnation (the entry's sequence >>> 32). */
+    private int applyingOrigin;
+    private long applyingIncarnation;
+    /** Per node of the region, the highest incarnation seen in its entries: an older one's life is over. */
+    private final long[] latestIncarnation;
+    /**
+     * What this node's copy emitted while applying entries other nodes appended, kept for {@link #TAKEOVER_WINDOW_NS}:
+     * if the appender dies before it sends them, the region log leader sends them (see {@link #takeOver()}).
+     */
+    private final ArrayDeque<Withheld> withheld = new ArrayDeque<>();
+    private long hostNowNs;
+
+    /** Output of another node's entry, withheld here in case its appender dies before sending it. */
+    private record Withheld(long appliedNs, int appender, long incarnation, int toRegion, Message message)
+    {
+    }
+
+    /** How long a withheld message is kept: well above the time to notice an appender is gone. */
+    static final long TAKEOVER_WINDOW_NS = 2_000_000_000L;
+    /** An appender not heard from for this long is taken for dead (live ones answer every tick's Accept). */
+    static final long TAKEOVER_SILENCE_NS = 100_000_000L;
+    private static final int MAX_WITHHELD = 65_536;
     private long replicaNowNs;
     private long lastTickAppendNs = Long.MIN_VALUE / 2;
 
@@ -110,12 +133,22 @@ public final class HydraNode
         this.stateMachine = stateMachine;
         this.responder = responder;
         this.replicaNowNs = 0;
+        this.latestIncarnation = new long[logConfig.nodeCount()];
+        this.hostNowNs = nowNs;
         final MessageSink replicaSink = (toRegion, message) ->
         {
             if (acting)
             {
                 counters.wanMessagesSent++;
                 regionSink.send(toRegion, message);
+            }
+            else
+            {
+                if (withheld.size() == MAX_WITHHELD)
+                {
+                    withheld.pollFirst();
+                }
+                withheld.add(new Withheld(hostNowNs, applyingOrigin, applyingIncarnation, toRegion, message));
             }
         };
         this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
@@ -184,12 +217,14 @@ public final class HydraNode
     /** A message of the region log from node {@code fromNode} of this region. */
     public void onLogMessage(final int fromNode, final LogMessage message, final long nowNs)
     {
+        hostNowNs = nowNs;
         log.onMessage(fromNode, message, nowNs);
     }
 
     /** An EPaxos message from region {@code fromRegion}: appended to the log, handled when applied. */
     public void onRegionMessage(final int fromRegion, final Message message, final long nowNs)
     {
+        hostNowNs = nowNs;
         if (fromRegion == region)
         {
             return;
@@ -203,7 +238,9 @@ public final class HydraNode
     /** The host's clock: drives the region log's timers, and (on the log's leader) the replica's, through a tick. */
     public void onTick(final long nowNs)
     {
+        hostNowNs = nowNs;
         log.onTick(nowNs);
+        takeOver();
         if (log.isLeader() && nowNs - lastTickAppendNs >= tickIntervalNs)
         {
             lastTickAppendNs = nowNs;
@@ -217,7 +254,39 @@ public final class HydraNode
     /** The host made the log store's writes durable (see {@link RegionLogNode#onSynced}). */
     public void onSynced(final long nowNs)
     {
+        hostNowNs = nowNs;
         log.onSynced(nowNs);
+    }
+
+    /**
+     * The cross-region work of a dead node: a message its entry produced is sent by the region log leader once the
+     * appender is silent for {@link #TAKEOVER_SILENCE_NS} or restarted (its entries now carry a higher incarnation).
+     * A live appender sent it already; a copy sent twice is harmless (EPaxos messages are idempotent).
+     */
+    private void takeOver()
+    {
+        while (!withheld.isEmpty() && hostNowNs - withheld.peekFirst().appliedNs() > TAKEOVER_WINDOW_NS)
+        {
+            withheld.pollFirst();
+        }
+        if (!log.isLeader())
+        {
+            return;
+        }
+        final java.util.Iterator<Withheld> it = withheld.iterator();
+        while (it.hasNext())
+        {
+            final Withheld w = it.next();
+            final boolean gone = w.incarnation() < latestIncarnation[w.appender()] ||
+                hostNowNs - log.lastHeardNs(w.appender()) >= TAKEOVER_SILENCE_NS;
+            if (gone && w.appender() != nodeId)
+            {
+                it.remove();
+                counters.takenOver++;
+                counters.wanMessagesSent++;
+                regionSink.send(w.toRegion(), w.message());
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ log
@@ -262,6 +331,9 @@ public final class HydraNode
             return;
         }
         acting = entry.origin() == nodeId && appended.remove(entry.sequence());
+        applyingOrigin = entry.origin();
+        applyingIncarnation = entry.sequence() >>> 32;
+        latestIncarnation[entry.origin()] = Math.max(latestIncarnation[entry.origin()], applyingIncarnation);
         try
         {
             final byte[] payload = entry.payload();

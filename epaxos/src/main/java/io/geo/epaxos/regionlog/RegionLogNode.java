@@ -1727,6 +1727,12 @@ public final class RegionLogNode
         return pending.size() + ownInSlot.size() + forwarded.size();
     }
 
+    /** When this node last received a message from {@code node} (its own id: now). */
+    public long lastHeardNs(final int node)
+    {
+        return node == self ? nowNs : lastHeardNs[node];
+    }
+
     /** A one-line description of the node's state, for traces and failure messages. */
     public String describe()
     {

@@ -4,6 +4,7 @@ import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.Rejection;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.messages.PreAccept;
+import io.geo.epaxos.messages.PreAcceptReply;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.InstanceId;
 import io.geo.epaxos.primitives.Key;
@@ -46,6 +47,7 @@ class HydraNodeTest
         final List<WanSend> wan = new ArrayList<>();
         final List<Command> executed = new ArrayList<>();
         final KeyValueStateMachine[] states = new KeyValueStateMachine[3];
+        final boolean[] down = new boolean[3];
         long nowNs;
 
         Region()
@@ -78,15 +80,21 @@ class HydraNodeTest
                 nowNs += MS;
                 for (int i = 0; i < 3; i++)
                 {
-                    nodes[i].onTick(nowNs);
-                    sync(i);
+                    if (!down[i])
+                    {
+                        nodes[i].onTick(nowNs);
+                        sync(i);
+                    }
                 }
                 while (!lan.isEmpty())
                 {
                     final Object[] m = lan.poll();
                     final int to = (Integer)m[1];
-                    nodes[to].onLogMessage((Integer)m[0], (LogMessage)m[2], nowNs);
-                    sync(to);
+                    if (!down[to] && !down[(Integer)m[0]])
+                    {
+                        nodes[to].onLogMessage((Integer)m[0], (LogMessage)m[2], nowNs);
+                        sync(to);
+                    }
                 }
             }
         }
@@ -179,5 +187,73 @@ class HydraNodeTest
             "no message about any instance left the region: " + region.wan);
         assertEquals(1, region.nodes[1].counters().regionalSubmits());
         assertEquals(1, region.nodes[0].counters().regionalApplied());
+    }
+
+    @Test
+    void shouldSendTheOutputOfADeadNodesEntryFromTheLogLeader()
+    {
+        // Node 2 submits a command, then appends the PreAcceptReply that completes its fast path, and dies before
+        // applying it: the other copies decide the commit while applying node 2's entry, which is not theirs to send.
+        // The region log leader sends the Commit once node 2 has been silent long enough.
+        final Region region = new Region();
+        region.run(150);
+        final int leader = region.nodes[0].log().isLeader() ? 0 : region.nodes[1].log().isLeader() ? 1 : 2;
+        final int dying = leader == 2 ? 1 : 2;
+        region.wan.clear();
+        region.nodes[dying].submit(put(1, "k", "v"), region.nowNs);
+        region.run(5);
+        final PreAccept preAccept = (PreAccept)region.wan.stream().filter(w -> w.message() instanceof PreAccept)
+            .findFirst().orElseThrow().message();
+        region.wan.clear();
+
+        region.nodes[dying].onRegionMessage(1, new PreAcceptReply(preAccept.ballot(), preAccept.instance(), true,
+            preAccept.seq(), preAccept.deps(), true, preAccept.ballot()), region.nowNs);
+        region.sync(dying);
+        // deliver until node 2's Accept of that entry reaches the others, then it dies at once
+        final List<String> sentByDying = new ArrayList<>();
+        for (int delivered = 0; delivered < 1000 && !region.down[dying] && !region.lan.isEmpty(); delivered++)
+        {
+            final Object[] m = region.lan.poll();
+            final int from = (Integer)m[0];
+            final int to = (Integer)m[1];
+            final LogMessage message = (LogMessage)m[2];
+            if (from == dying)
+            {
+                sentByDying.add(String.valueOf(message));
+            }
+            region.nodes[to].onLogMessage(from, message, region.nowNs);
+            region.sync(to);
+            if (from == dying && message instanceof LogMessage.Accept accept && accept.entries().stream()
+                .anyMatch(e -> !e.isNoop() && e.origin() == dying))
+            {
+                // the other copy of the same Accept goes out too, then node 2 dies
+                for (final Object[] other : new ArrayList<>(region.lan))
+                {
+                    if ((Integer)other[0] == dying && other[2] == message)
+                    {
+                        region.lan.remove(other);
+                        region.nodes[(Integer)other[1]].onLogMessage(dying, message, region.nowNs);
+                        region.sync((Integer)other[1]);
+                    }
+                }
+                region.down[dying] = true;
+            }
+        }
+        assertTrue(region.down[dying], "node " + dying + " proposed its entry: " + sentByDying);
+        final List<Object[]> accepts = new ArrayList<>();
+        region.run(60); // the leader notices the stalled slot, recovers it: the entry is applied, commit decided
+        final long instance = preAccept.instance();
+        assertTrue(region.nodes[leader].replica().status(instance).compareTo(Status.COMMITTED) >= 0, () -> "decided by the " +
+            "survivors; sent by the dying node: " + accepts.stream().map(m -> String.valueOf(m[2])).toList() + "; " +
+            region.nodes[leader].log().describe());
+        assertTrue(region.wan.stream().noneMatch(w -> w.message() instanceof io.geo.epaxos.messages.Commit),
+            "not sent yet: node " + dying + " might still send it: " + region.wan);
+
+        region.run(150);
+        final List<WanSend> commits = region.wan.stream()
+            .filter(w -> w.message() instanceof io.geo.epaxos.messages.Commit).toList();
+        assertEquals(2, commits.size(), "the Commit to both other regions: " + region.wan);
+        assertTrue(commits.stream().allMatch(w -> w.fromNode() == leader), "sent by the region log leader");
+        assertTrue(region.nodes[leader].counters().takenOver() >= 2);
     }
 }

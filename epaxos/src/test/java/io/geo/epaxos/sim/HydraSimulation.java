@@ -53,9 +53,12 @@ public final class HydraSimulation
     private static final int RESTART = 8;
     private static final int HEAL = 9;
     private static final int SETTLE_CHECK = 10;
+    private static final int CRASH_LEADER = 11;
 
     private static final long CLIENT_LOCAL_DELAY_NS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long FAULT_STEP_NS = TimeUnit.SECONDS.toNanos(1);
+    /** How long other regions keep sending to a node after it died, before their transport notices. */
+    private static final long FAILURE_DETECTION_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private record Event(long timeNs, long order, int kind, int a, int b, Object payload)
     {
@@ -95,6 +98,8 @@ public final class HydraSimulation
         int incarnation;
         long lastTickNs;
         long lastSyncNs;
+        /** When the node went down (kill -9), or -1 while up. */
+        long downSinceNs = -1;
 
         Member(final int id, final int region, final int index)
         {
@@ -230,6 +235,8 @@ public final class HydraSimulation
     private long failCount;
     private long infoCount;
     private long wanMessages;
+    private String crashedLeader;
+    private final List<List<long[]>> samples = new ArrayList<>();
     private final java.util.TreeMap<String, Long> wanMessagesByType = new java.util.TreeMap<>();
     private long wanBytes;
     private long lanMessages;
@@ -292,6 +299,7 @@ public final class HydraSimulation
             latenciesNs[r] = new LongArrayList();
             commitLatenciesNs[r] = new LongArrayList();
             regionalLatenciesNs[r] = new LongArrayList();
+            samples.add(new ArrayList<>());
         }
         this.clients = new Client[regions * config.clientsPerRegion];
         for (int i = 0; i < clients.length; i++)
@@ -336,6 +344,10 @@ public final class HydraSimulation
             if (config.faults != Faults.NONE)
             {
                 schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
+            }
+            if (config.crashRegionLeaderAtNs >= 0)
+            {
+                schedule(config.crashRegionLeaderAtNs, CRASH_LEADER, 0, 0, null);
             }
             while (!finished && !queue.isEmpty())
             {
@@ -388,6 +400,7 @@ public final class HydraSimulation
             case RESTART -> restart(members[e.a]);
             case HEAL -> heal((Integer)e.payload);
             case SETTLE_CHECK -> settleCheck();
+            case CRASH_LEADER -> crashRegionLeader(e.a);
             default -> throw new IllegalStateException("unknown event " + e.kind);
         }
     }
@@ -512,13 +525,32 @@ public final class HydraSimulation
         }
     }
 
-    /** To a node of region {@code toRegion} chosen at random: a retransmission may reach another one. */
+    /**
+     * A node of region {@code toRegion}, at random among those not known to be down: a sender's transport notices a
+     * dead connection after {@link #FAILURE_DETECTION_NS} (as an Aeron publication does after its connection timeout)
+     * and stops choosing that node until it is back.
+     */
+    private Member wanTarget(final int toRegion)
+    {
+        final int first = networkRandom.nextInt(perRegion);
+        for (int i = 0; i < perRegion; i++)
+        {
+            final Member candidate = members[toRegion * perRegion + (first + i) % perRegion];
+            if (candidate.up || nowNs - candidate.downSinceNs < FAILURE_DETECTION_NS)
+            {
+                return candidate;
+            }
+        }
+        return members[toRegion * perRegion + first];
+    }
+
+    /** To a node of region {@code toRegion} ({@link #wanTarget}): a retransmission may reach another one. */
     private void sendWan(final Member from, final int toRegion, final Message original)
     {
         wanMessages++;
         wanMessagesByType.merge(original.getClass().getSimpleName(), 1L, Long::sum);
         final Message message = throughWire(from.region, original);
-        final Member to = members[toRegion * perRegion + networkRandom.nextInt(perRegion)];
+        final Member to = wanTarget(toRegion);
         if (blocked[from.region][toRegion] || links.sampleLoss(from.region, toRegion, networkRandom))
         {
             messagesDropped++;
@@ -545,7 +577,7 @@ public final class HydraSimulation
         if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
         {
             schedule(links.sampleOneWayDelayNs(from.region, toRegion, networkRandom), DELIVER_WAN,
-                members[toRegion * perRegion + networkRandom.nextInt(perRegion)].id, from.region, message);
+                wanTarget(toRegion).id, from.region, message);
         }
     }
 
@@ -646,11 +678,62 @@ public final class HydraSimulation
         schedule(FAULT_STEP_NS, FAULT_STEP, 0, 0, null);
     }
 
+    /** The scenario's crash: the node leading region {@code region}'s log now. */
+    private void crashRegionLeader(final int region)
+    {
+        for (int i = 0; i < perRegion; i++)
+        {
+            final Member member = members[region * perRegion + i];
+            if (member.up && member.node.log().isLeader())
+            {
+                crashedLeader = member.region + "." + member.index;
+                crash(member);
+                schedule(config.crashDownNs, RESTART, member.id, 0, null);
+                return;
+            }
+        }
+    }
+
+    /** EPaxos recoveries each region's replica started (counted on a live node's copy; after {@link #run}). */
+    public long[] recoveriesByRegion()
+    {
+        final long[] recoveries = new long[regions];
+        for (int r = 0; r < regions; r++)
+        {
+            for (int i = 0; i < perRegion; i++)
+            {
+                final Member member = members[r * perRegion + i];
+                if (member.up && member.node != null)
+                {
+                    recoveries[r] = member.node.replica().counters().recoveriesStarted();
+                    break;
+                }
+            }
+        }
+        return recoveries;
+    }
+
+    /** The node the scenario crashed ("region.index"), or null. */
+    public String crashedLeader()
+    {
+        return crashedLeader;
+    }
+
+    /**
+     * Completed global commands of clients in {@code region}: {invoke time, invoke to reply} in ns, in completion
+     * order.
+     */
+    public List<long[]> latencySamples(final int region)
+    {
+        return java.util.Collections.unmodifiableList(samples.get(region));
+    }
+
     /** kill -9: unsynced log writes and held output are lost; clients waiting on the node learn nothing more. */
     private void crash(final Member member)
     {
         crashes++;
         member.up = false;
+        member.downSinceNs = nowNs;
         member.incarnation++;
         member.syncScheduled = false;
         member.logStore.dropStaged();
@@ -677,6 +760,7 @@ public final class HydraSimulation
             return;
         }
         member.up = true;
+        member.downSinceNs = -1;
         member.start();
         schedule(1 + seedRandom.nextLong(config.lanTickIntervalNs), TICK, member.id, member.incarnation, null);
     }
@@ -813,6 +897,10 @@ public final class HydraSimulation
         {
             okCount++;
             (client.regional ? regionalLatenciesNs : latenciesNs)[client.region].addLong(nowNs - client.invokeNs);
+            if (!client.regional)
+            {
+                samples.get(client.region).add(new long[] {client.invokeNs, nowNs - client.invokeNs});
+            }
             workload.at(nowNs).recordOk(client, client.command, reply.results());
         }
         nextAfterCompletion(client);

@@ -29,6 +29,10 @@ public final class SimConfig
     long lanTickIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
     /** Hydra: percent of commands on the client's regional keyspace (ordered by its region log alone). */
     int regionalPercent;
+    /** Hydra scenario: at this simulated time (>= 0) the region log leader of region 0 is killed... */
+    long crashRegionLeaderAtNs = -1;
+    /** ...and restarted this long after. */
+    long crashDownNs = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     int commands = 500;
     int conflictPercent = 10;
     Faults faults = Faults.STANDARD;
@@ -71,6 +75,14 @@ public final class SimConfig
     public int nodesPerRegion()
     {
         return nodesPerRegion;
+    }
+
+    /** Hydra scenario: kill the region log leader of region 0 at {@code atNs}, restart it {@code downNs} later. */
+    public SimConfig crashRegionLeader(final long atNs, final long downNs)
+    {
+        crashRegionLeaderAtNs = atNs;
+        crashDownNs = downNs;
+        return this;
     }
 
     public SimConfig regionalPercent(final int value)
@@ -149,6 +161,8 @@ public final class SimConfig
         c.lanJitterNs = lanJitterNs;
         c.lanTickIntervalNs = lanTickIntervalNs;
         c.regionalPercent = regionalPercent;
+        c.crashRegionLeaderAtNs = crashRegionLeaderAtNs;
+        c.crashDownNs = crashDownNs;
         c.commands = commands;
         c.conflictPercent = conflictPercent;
         c.faults = faults;
