@@ -25,9 +25,7 @@ import io.geo.epaxos.replica.ReplicaConfig;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.nio.ByteOrder;
 import java.util.HashSet;
 
 /**
@@ -36,8 +34,9 @@ import java.util.HashSet;
  * message from another region, and, when it leads the region log, a clock tick) to the log; every node of the region
  * applies the log in the same order to its own copy, so all copies hold the same replica state, and a node that
  * crashes loses nothing the log does not keep. The node that appended an entry (in its current life) sends what its
- * copy emits while applying it; the others discard those messages. Time inside the replica is the appender's clock
- * carried in each entry (never going back), so every copy sees the same time.
+ * copy emits while applying it; the others withhold those messages, and the region log leader sends them if the
+ * appender died. Time inside the replica moves by {@code tickInterval} per applied tick, so every copy sees the same
+ * time whatever the nodes' clocks.
  *
  * <p>A pure, deterministic state machine like its two parts: inputs are calls ({@link #submit}, {@link #onLogMessage},
  * {@link #onRegionMessage}, {@link #onTick}, {@link #onSynced}); outputs go to the host's sinks, log store, state
@@ -56,12 +55,14 @@ public final class HydraNode
     static final byte SUBMIT = 2;
     static final byte MESSAGE = 3;
     static final byte REGIONAL = 4;
+    /** Appended once per start: the other nodes learn this node's new incarnation (its old life is over). */
+    static final byte HELLO = 5;
     /**
      * Instance ids of regional commands: {@code InstanceId.of(REGIONAL_REPLICA_BASE - region, slot)}, apart from the
      * EPaxos instances of every region (replica ids 0..regions-1).
      */
     public static final int REGIONAL_REPLICA_BASE = InstanceId.MAX_REPLICAS - 1;
-    private static final int HEADER = 1 + 8;
+    private static final int HEADER = 1;
 
     private final int region;
     private final int nodeId;
@@ -103,7 +104,10 @@ public final class HydraNode
     /** An appender not heard from for this long is taken for dead (live ones answer every tick's Accept). */
     static final long TAKEOVER_SILENCE_NS = 100_000_000L;
     private static final int MAX_WITHHELD = 65_536;
+    /** The replica's clock: advanced by {@code tickInterval} per applied tick, the same on every copy. */
     private long replicaNowNs;
+    /** True while the log replays this node's store at start: outputs of those old entries are not withheld. */
+    private boolean replaying;
     private long lastTickAppendNs = Long.MIN_VALUE / 2;
 
     /**
@@ -126,6 +130,11 @@ public final class HydraNode
         {
             throw new IllegalArgumentException("tickIntervalNs=" + tickIntervalNs + " is invalid: expected > 0");
         }
+        if (replicaConfig.replicaCount() > MAX_REGIONS)
+        {
+            throw new IllegalArgumentException("replicaCount=" + replicaConfig.replicaCount() +
+                " is invalid: at most " + MAX_REGIONS + " regions");
+        }
         this.region = replicaConfig.replicaId();
         this.nodeId = logConfig.nodeId();
         this.tickIntervalNs = tickIntervalNs;
@@ -142,8 +151,9 @@ public final class HydraNode
                 counters.wanMessagesSent++;
                 regionSink.send(toRegion, message);
             }
-            else
+            else if (!replaying)
             {
+                // (entries replayed from this node's store at start are older than its crash: sent back then)
                 if (withheld.size() == MAX_WITHHELD)
                 {
                     withheld.pollFirst();
@@ -154,7 +164,10 @@ public final class HydraNode
         this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
             new LocalResponder(), 0);
         final LogApplier applier = this::apply;
+        replaying = true;
         this.log = new RegionLogNode(logConfig, logSink, logStore, applier, 0, nowNs);
+        replaying = false;
+        appendRaw(new byte[] {HELLO}, nowNs);
     }
 
     // ------------------------------------------------------------------------------------------------ inputs
@@ -187,10 +200,9 @@ public final class HydraNode
      */
     public boolean submitRegional(final Command command, final long nowNs)
     {
-        if (command.clientId() < 0 || command.clientId() >= 1L << 56)
+        if (command.clientId() < 0)
         {
-            counters.refused++;
-            return false;
+            throw new IllegalArgumentException("client ids are never negative: " + command.clientId());
         }
         final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
         if (!append(REGIONAL, region, carrier, nowNs))
@@ -208,11 +220,20 @@ public final class HydraNode
         return InstanceId.of(REGIONAL_REPLICA_BASE - region, slot);
     }
 
-    /** True for the ids of regional commands ({@link #regionalInstance}). */
+    /** True for the ids of regional commands ({@link #regionalInstance}); regions 0..{@value #MAX_REGIONS}-1. */
     public static boolean isRegional(final long instance)
     {
-        return InstanceId.replica(instance) > REGIONAL_REPLICA_BASE - 64;
+        return InstanceId.replica(instance) > REGIONAL_REPLICA_BASE - MAX_REGIONS;
     }
+
+    /** The region of a regional command's instance id. */
+    public static int regionOf(final long regionalInstance)
+    {
+        return REGIONAL_REPLICA_BASE - InstanceId.replica(regionalInstance);
+    }
+
+    /** The most regions a composition may have (regional instance ids are told from EPaxos ones by this). */
+    public static final int MAX_REGIONS = 64;
 
     /** A message of the region log from node {@code fromNode} of this region. */
     public void onLogMessage(final int fromNode, final LogMessage message, final long nowNs)
@@ -244,7 +265,7 @@ public final class HydraNode
         if (log.isLeader() && nowNs - lastTickAppendNs >= tickIntervalNs)
         {
             lastTickAppendNs = nowNs;
-            if (appendRaw(new byte[] {TICK, 0, 0, 0, 0, 0, 0, 0, 0}, nowNs))
+            if (appendRaw(new byte[] {TICK}, nowNs))
             {
                 counters.ticksLogged++;
             }
@@ -277,9 +298,10 @@ public final class HydraNode
         while (it.hasNext())
         {
             final Withheld w = it.next();
+            // a previous life of any node (this one included: its HELLO tells), or a silent other node
             final boolean gone = w.incarnation() < latestIncarnation[w.appender()] ||
-                hostNowNs - log.lastHeardNs(w.appender()) >= TAKEOVER_SILENCE_NS;
-            if (gone && w.appender() != nodeId)
+                w.appender() != nodeId && hostNowNs - log.lastHeardNs(w.appender()) >= TAKEOVER_SILENCE_NS;
+            if (gone)
             {
                 it.remove();
                 counters.takenOver++;
@@ -309,10 +331,9 @@ public final class HydraNode
         return appendRaw(payload, nowNs);
     }
 
-    /** Appends {@code payload} (kind byte, room for the time) stamped with {@code nowNs}. */
+    /** Appends {@code payload} (its first byte is the kind). */
     private boolean appendRaw(final byte[] payload, final long nowNs)
     {
-        ByteBuffer.wrap(payload, 1, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(nowNs);
         final long sequence = log.append(payload, nowNs);
         if (sequence < 0)
         {
@@ -337,12 +358,18 @@ public final class HydraNode
         try
         {
             final byte[] payload = entry.payload();
-            final ByteBuffer bytes = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
-            final byte kind = bytes.get();
-            replicaNowNs = Math.max(replicaNowNs, bytes.getLong());
+            final byte kind = payload.length == 0 ? 0 : payload[0];
             if (kind == TICK)
             {
+                // Time inside the replica moves by one interval per tick, never with a host's clock: nodes' clocks
+                // differ (System.nanoTime has no common origin), and every copy must see the same time.
+                replicaNowNs += tickIntervalNs;
                 replica.onTick(replicaNowNs);
+            }
+            else if (kind == HELLO)
+            {
+                counters.entriesApplied++; // nothing to do: its sequence told us the node's incarnation
+                return;
             }
             else
             {
@@ -368,7 +395,7 @@ public final class HydraNode
             replica.onSynced(replicaNowNs); // the entry is durable in the log: its effects are too
             counters.entriesApplied++;
         }
-        catch (final CodecException | java.nio.BufferUnderflowException ex)
+        catch (final CodecException ex)
         {
             counters.malformedEntries++; // every node skips it alike: the copies stay equal
         }
@@ -379,14 +406,15 @@ public final class HydraNode
     }
 
     /**
-     * The client session a regional command is deduplicated under: the client's own id with the region in its top
-     * byte. A client's global writes are ordered by EPaxos everywhere and its regional ones by one region's log, so
-     * they need two exactly-once sessions: with one, a global write still in flight when a regional one applied would
-     * be skipped as superseded in this region and applied in the others. Client ids must be below 2^56.
+     * The client session a regional command is deduplicated under: the negated client id (0, no session, stays 0).
+     * A client's global writes are ordered by EPaxos everywhere and its regional ones by one region's log, so they
+     * need two exactly-once sessions: with one, a global write still in flight when a regional one applied would be
+     * skipped as superseded in this region and applied in the others. Client ids are never negative, and a region's
+     * state holds only its own regional sessions, so the negated id names the client's regional session there.
      */
-    public static long regionalSession(final long clientId, final int region)
+    public static long regionalSession(final long clientId)
     {
-        return clientId ^ ((long)(region + 1) << 56);
+        return -clientId;
     }
 
     /** A regional command executes when its entry is applied: the log order is its order. */
@@ -398,7 +426,7 @@ public final class HydraNode
         {
             ops[i] = command.op(i);
         }
-        final Command session = Command.of(regionalSession(command.clientId(), region), command.requestNumber(), ops);
+        final Command session = Command.of(regionalSession(command.clientId()), command.requestNumber(), ops);
         final Result[] results = stateMachine.apply(instance, session);
         counters.regionalApplied++;
         if (waitingClients.remove(clientKey(command)))

@@ -256,4 +256,23 @@ class HydraNodeTest
         assertTrue(commits.stream().allMatch(w -> w.fromNode() == leader), "sent by the region log leader");
         assertTrue(region.nodes[leader].counters().takenOver() >= 2);
     }
+
+    @Test
+    void shouldApplyEveryAnonymousRegionalWrite()
+    {
+        // Found in review: client id 0 (no session) was mapped to a shared regional session, and the second write
+        // was taken for a duplicate of the first.
+        final Region region = new Region();
+        region.run(150);
+        final Command first = Command.of(0, 0, Op.put(Key.of("r0/a"), "1".getBytes(StandardCharsets.UTF_8)));
+        final Command second = Command.of(0, 0, Op.put(Key.of("r0/b"), "2".getBytes(StandardCharsets.UTF_8)));
+        region.nodes[0].submitRegional(first, region.nowNs);
+        region.nodes[1].submitRegional(second, region.nowNs);
+        region.run(5);
+        for (int i = 0; i < 3; i++)
+        {
+            assertTrue(region.states[i].get(Key.of("r0/a")) != null && region.states[i].get(Key.of("r0/b")) != null,
+                "both applied on node " + i);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.geo.epaxos.regionlog;
 
+import io.geo.wan.WanProfile;
+
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,13 @@ public final class RegionLogSimConfig
     double duplicateProbability = Double.NaN;
     double reorderProbability = Double.NaN;
     boolean delegation = true;
+    /**
+     * Null: the nodes share a LAN. Otherwise node i sits in region i of this WAN profile (links from the profile,
+     * timeouts scaled to its round trips): the region log run across regions, the leader-based baseline.
+     */
+    WanProfile wan;
+    /** With {@link #wan}: the node that starts campaigning first and so leads (unless faults intervene); -1: any. */
+    int preferredLeader = -1;
     /**
      * Every node snapshots its applied state and truncates its log each time it applied this many slots since its
      * last snapshot (0: never; nodes then run without snapshots). Negative: drawn per seed from 8..256.
@@ -166,6 +175,20 @@ public final class RegionLogSimConfig
         return this;
     }
 
+    /** Node i in region i of {@code profile}, over its WAN links (null: a LAN). */
+    public RegionLogSimConfig wan(final WanProfile profile)
+    {
+        wan = profile;
+        return this;
+    }
+
+    /** With a WAN: this node campaigns first (the leader's region), -1 for any. */
+    public RegionLogSimConfig preferredLeader(final int node)
+    {
+        preferredLeader = node;
+        return this;
+    }
+
     /** False runs the nodes in Multi-Paxos mode ({@link RegionLogConfig#delegation(boolean)}). */
     public RegionLogSimConfig delegation(final boolean value)
     {
@@ -225,6 +248,12 @@ public final class RegionLogSimConfig
         return durationNs;
     }
 
+    /** The regions the nodes sit in, node i in the first; empty on a LAN. */
+    public java.util.List<String> wanRegions()
+    {
+        return wan == null ? java.util.List.of() : wan.firstRegions(nodes).regions();
+    }
+
     public RegionLogSimConfig copy()
     {
         final RegionLogSimConfig c = new RegionLogSimConfig();
@@ -246,6 +275,8 @@ public final class RegionLogSimConfig
         c.duplicateProbability = duplicateProbability;
         c.reorderProbability = reorderProbability;
         c.delegation = delegation;
+        c.wan = wan;
+        c.preferredLeader = preferredLeader;
         c.snapshotEvery = snapshotEvery;
         c.codec = codec;
         c.strictApply = strictApply;
@@ -261,6 +292,10 @@ public final class RegionLogSimConfig
     public RegionLogSimConfig validate()
     {
         require(nodes == 1 || nodes == 3 || nodes == 5, "nodes", nodes, "1, 3 or 5");
+        require(wan == null || wan.regionCount() >= nodes, "wan", wan == null ? 0 : wan.regionCount(),
+            "a profile with at least " + nodes + " regions");
+        require(preferredLeader >= -1 && preferredLeader < nodes, "preferredLeader", preferredLeader,
+            "-1.." + (nodes - 1));
         require(durationNs > 0 && durationNs <= TimeUnit.HOURS.toNanos(1), "durationNs", durationNs,
             "> 0 and <= 1 hour");
         require(faults != null, "faults", 0, "none, standard or heavy");

@@ -47,7 +47,9 @@ public record RegionLogSimResult(
     List<String> violations,
     boolean linearizabilityUnknown,
     /** Sorted: append to acknowledgement (entry applied at the client's node, reply released) per acked op. */
-    long[] latenciesNs)
+    long[] latenciesNs,
+    /** Per node (its clients), sorted: append to acknowledgement. */
+    long[][] latenciesByNodeNs)
 {
     /** Latency percentile in milliseconds; NaN without samples. */
     public double latencyMs(final double percentile)

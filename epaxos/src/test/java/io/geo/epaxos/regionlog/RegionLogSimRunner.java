@@ -43,6 +43,17 @@ public final class RegionLogSimRunner
         public int linearizabilityUnknown;
         public long wallNs;
         public final LongArrayList latenciesNs = new LongArrayList();
+        /** Per node (the region it sits in, on a WAN): append to acknowledgement of its clients. */
+        public LongArrayList[] latenciesByNodeNs = new LongArrayList[0];
+
+        /** A node's clients' latency percentile over all seeds, in milliseconds (0 without samples). */
+        public double nodeLatencyMs(final int node, final double percentile)
+        {
+            final long[] sorted = latenciesByNodeNs[node].toLongArray();
+            java.util.Arrays.sort(sorted);
+            final double ms = RegionLogSimResult.percentileMs(sorted, percentile);
+            return Double.isNaN(ms) ? 0 : ms;
+        }
 
         /** Append-to-acknowledgement latency percentile over all seeds, in milliseconds (0 without samples). */
         public double latencyMs(final double percentile)
@@ -108,6 +119,13 @@ public final class RegionLogSimRunner
                 .append(",\"latencyMs\":{\"p50\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(50)))
                 .append(",\"p99\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(99)))
                 .append(",\"max\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(100))).append('}')
+                .append(",\"latencyByNodeMs\":[");
+            for (int i = 0; i < latenciesByNodeNs.length; i++)
+            {
+                sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"p50\":%.3f,\"p99\":%.3f}",
+                    nodeLatencyMs(i, 50), nodeLatencyMs(i, 99)));
+            }
+            sb.append(']')
                 .append(",\"maxSettleMs\":").append(String.format(Locale.ROOT, "%.1f", maxSettleNs / 1e6))
                 .append(",\"violations\":").append(violations())
                 .append(",\"failingSeeds\":").append(failingSeeds.toString().replace(" ", ""))
@@ -220,6 +238,21 @@ public final class RegionLogSimRunner
         for (final long latency : result.latenciesNs())
         {
             summary.latenciesNs.addLong(latency);
+        }
+        if (summary.latenciesByNodeNs.length != result.nodes())
+        {
+            summary.latenciesByNodeNs = new LongArrayList[result.nodes()];
+            for (int i = 0; i < result.nodes(); i++)
+            {
+                summary.latenciesByNodeNs[i] = new LongArrayList();
+            }
+        }
+        for (int i = 0; i < result.nodes(); i++)
+        {
+            for (final long latency : result.latenciesByNodeNs()[i])
+            {
+                summary.latenciesByNodeNs[i].addLong(latency);
+            }
         }
     }
 

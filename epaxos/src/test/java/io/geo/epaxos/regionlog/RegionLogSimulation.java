@@ -126,6 +126,14 @@ public final class RegionLogSimulation
                 .nodeCount(nodes.length)
                 .randomSeed(seedRandom.nextLong());
             configureDelegation(nodeConfig, config.delegation);
+            if (wanLinks != null)
+            {
+                // timers scaled to the WAN: an election timeout well above the slowest round trip
+                final long rttNs = maxRttNs();
+                nodeConfig.heartbeatIntervalNs(Math.max(TimeUnit.MILLISECONDS.toNanos(5), rttNs / 4))
+                    .electionTimeoutNs(electionTimeoutNs())
+                    .retransmitTimeoutNs(2 * rttNs + TimeUnit.MILLISECONDS.toNanos(20));
+            }
             nodeConfig.retainSlots(retainSlots).snapshotChunkBytes(snapshotChunkBytes);
             // A sink and an applier per life: a node object from before a crash can never reach the new life.
             final LogMessageSink sink = (to, message) ->
@@ -236,6 +244,11 @@ public final class RegionLogSimulation
     private final List<String> violations = new ArrayList<>();
     /** Append to acknowledgement, per acknowledged operation. */
     private final LongArrayList latenciesNs = new LongArrayList();
+    private final LongArrayList[] latenciesByNodeNs;
+    /** Null on a LAN; the WAN profile's links otherwise. */
+    private final io.geo.wan.LinkModel wanLinks;
+    /** Delay before the first tick of nodes other than the preferred leader (0: none). */
+    private final long otherNodesStartNs;
     private final LogMessageCodec codec = new LogMessageCodec();
     private final UnsafeBuffer wireBuffer = new UnsafeBuffer(new byte[64 * 1024]);
     private final long meanThinkNs;
@@ -281,6 +294,13 @@ public final class RegionLogSimulation
         {
             nodes[i] = new Node(i);
         }
+        this.latenciesByNodeNs = new LongArrayList[n];
+        for (int i = 0; i < n; i++)
+        {
+            latenciesByNodeNs[i] = new LongArrayList();
+        }
+        this.wanLinks = config.wan == null ? null : new io.geo.wan.LinkModel(config.wan.firstRegions(n));
+        this.otherNodesStartNs = config.preferredLeader < 0 ? 0 : 3 * electionTimeoutNs();
         this.clients = new Client[n * config.clientsPerNode];
         for (int i = 0; i < clients.length; i++)
         {
@@ -327,12 +347,15 @@ public final class RegionLogSimulation
             for (final Node node : nodes)
             {
                 node.start();
-                schedule(1 + workloadRandom.nextLong(config.tickIntervalNs), TICK, node.id, node.life, null);
+                final long firstTickNs = node.id == config.preferredLeader ? 0 : otherNodesStartNs;
+                schedule(firstTickNs + 1 + workloadRandom.nextLong(config.tickIntervalNs), TICK, node.id, node.life,
+                    null);
             }
             for (final Client client : clients)
             {
-                schedule(workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(10)), CLIENT_NEXT, client.process - 1,
-                    0, null);
+                // with a preferred leader, the load starts once it has been elected
+                schedule(otherNodesStartNs + workloadRandom.nextLong(TimeUnit.MILLISECONDS.toNanos(10)), CLIENT_NEXT,
+                    client.process - 1, 0, null);
             }
             if (faultsActive)
             {
@@ -378,10 +401,17 @@ public final class RegionLogSimulation
         }
         final long[] latencies = latenciesNs.toLongArray();
         Arrays.sort(latencies);
+        final long[][] latenciesByNode = new long[nodes.length][];
+        for (int i = 0; i < nodes.length; i++)
+        {
+            latenciesByNode[i] = latenciesByNodeNs[i].toLongArray();
+            Arrays.sort(latenciesByNode[i]);
+        }
         return new RegionLogSimResult(config.seed, nodes.length, config.delegation, appends, refused, acked, unknown,
             finalLog.size(), noops, leaderOfView.size(), crashes, partitions, messagesSent, messagesDropped, sent,
             received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, events, nowNs, settleNs,
-            System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies);
+            System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies,
+            latenciesByNode);
     }
 
     /**
@@ -757,7 +787,7 @@ public final class RegionLogSimulation
             return;
         }
         final boolean detour = faultsActive && networkRandom.nextDouble() < config.reorder();
-        final long delayNs = linkDelayNs() +
+        final long delayNs = linkDelayNs(from.id, to) +
             (detour ? networkRandom.nextLong(RegionLogFaults.REORDER_DETOUR_NS) : 0);
         if (config.reorderingLinks || detour)
         {
@@ -772,8 +802,8 @@ public final class RegionLogSimulation
         }
         if (faultsActive && networkRandom.nextDouble() < config.duplicate())
         {
-            schedule(linkDelayNs() + networkRandom.nextLong(RegionLogFaults.REORDER_DETOUR_NS), DELIVER, to, from.id,
-                WireCopy.copy(message));
+            schedule(linkDelayNs(from.id, to) + networkRandom.nextLong(RegionLogFaults.REORDER_DETOUR_NS), DELIVER, to,
+                from.id, WireCopy.copy(message));
         }
     }
 
@@ -811,6 +841,34 @@ public final class RegionLogSimulation
             throw new IllegalStateException("codec rejected " + describe(message) + " from node " + from + ": " +
                 ex.getMessage(), ex);
         }
+    }
+
+    private long maxRttNs()
+    {
+        double maxMs = 1;
+        for (int i = 0; i < nodes.length; i++)
+        {
+            for (int j = 0; j < nodes.length; j++)
+            {
+                maxMs = Math.max(maxMs, config.wan.firstRegions(nodes.length).rttMs(i, j));
+            }
+        }
+        return (long)(maxMs * 1_000_000);
+    }
+
+    private long electionTimeoutNs()
+    {
+        return config.wan == null ? new RegionLogConfig().electionTimeoutNs() :
+            3 * maxRttNs() + TimeUnit.MILLISECONDS.toNanos(300);
+    }
+
+    private long linkDelayNs(final int from, final int to)
+    {
+        if (wanLinks != null)
+        {
+            return wanLinks.sampleOneWayDelayNs(from, to, networkRandom);
+        }
+        return linkDelayNs();
     }
 
     private long linkDelayNs()
@@ -945,6 +1003,7 @@ public final class RegionLogSimulation
         client.outstanding = false;
         acked++;
         latenciesNs.addLong(nowNs - client.invokeNs);
+        latenciesByNodeNs[client.home.id].addLong(nowNs - client.invokeNs);
         acknowledged.add(new RegionLogVerifier.Append(client.home.id, completion.sequence(), client.payload));
         recordCompletion(client, client.op, completion.result());
         scheduleNext(client);

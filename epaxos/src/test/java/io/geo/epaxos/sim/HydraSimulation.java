@@ -9,7 +9,6 @@ import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.hydra.HydraNode;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
-import io.geo.epaxos.primitives.InstanceId;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.LogMessage;
@@ -100,12 +99,20 @@ public final class HydraSimulation
         long lastSyncNs;
         /** When the node went down (kill -9), or -1 while up. */
         long downSinceNs = -1;
+        /** This node's clock is the simulated time plus its own origin (as System.nanoTime on its machine). */
+        final long clockOffsetNs;
 
         Member(final int id, final int region, final int index)
         {
             this.id = id;
             this.region = region;
             this.index = index;
+            this.clockOffsetNs = clockRandom.nextLong(TimeUnit.HOURS.toNanos(24));
+        }
+
+        long clock()
+        {
+            return nowNs + clockOffsetNs;
         }
 
         void start()
@@ -135,7 +142,7 @@ public final class HydraSimulation
                         wanOut.add(new WanOut(toRegion, message));
                     }
                 },
-                this, this, nowNs);
+                this, this, clock());
             afterCall(this);
         }
 
@@ -196,6 +203,8 @@ public final class HydraSimulation
     private final SplittableRandom networkRandom;
     private final SplittableRandom faultRandom;
     private final SplittableRandom workloadRandom;
+    /** Clock origins of the nodes; its own stream, so the others are the same with and without skew. */
+    private final SplittableRandom clockRandom;
     private final LinkModel links;
     private final PriorityQueue<Event> queue = new PriorityQueue<>(
         (x, y) -> x.timeNs != y.timeNs ? Long.compare(x.timeNs, y.timeNs) : Long.compare(x.order, y.order));
@@ -254,6 +263,7 @@ public final class HydraSimulation
         this.networkRandom = root.split();
         this.faultRandom = root.split();
         this.workloadRandom = root.split();
+        this.clockRandom = new SplittableRandom(config.seed ^ 0xC10C_C10CL);
         this.regions = config.replicas;
         this.perRegion = config.nodesPerRegion;
         this.links = new LinkModel(config.profile.firstRegions(regions));
@@ -435,7 +445,7 @@ public final class HydraSimulation
             messagesDropped++;
             return;
         }
-        to.node.onLogMessage(fromIndex, message, nowNs);
+        to.node.onLogMessage(fromIndex, message, to.clock());
         afterCall(to);
     }
 
@@ -446,7 +456,7 @@ public final class HydraSimulation
             messagesDropped++;
             return;
         }
-        to.node.onRegionMessage(fromRegion, message, nowNs);
+        to.node.onRegionMessage(fromRegion, message, to.clock());
         afterCall(to);
     }
 
@@ -457,7 +467,7 @@ public final class HydraSimulation
             return;
         }
         member.lastTickNs = nowNs;
-        member.node.onTick(nowNs);
+        member.node.onTick(member.clock());
         peakLiveInstances = Math.max(peakLiveInstances, member.node.replica().liveInstances());
         afterCall(member);
         schedule(config.lanTickIntervalNs, TICK, member.id, incarnation, null);
@@ -483,7 +493,7 @@ public final class HydraSimulation
         member.syncScheduled = false;
         member.lastSyncNs = nowNs;
         member.logStore.sync();
-        member.node.onSynced(nowNs);
+        member.node.onSynced(member.clock());
         for (final LanOut out : member.lanOut)
         {
             sendLan(member, out.to(), out.message());
@@ -866,7 +876,8 @@ public final class HydraSimulation
         client.member = member;
         workload.at(nowNs).recordInvoke(client, command);
         schedule(config.clientTimeoutNs, CLIENT_TIMEOUT, client.process() - 1, 0, command.requestNumber());
-        if (!(client.regional ? member.node.submitRegional(command, nowNs) : member.node.submit(command, nowNs)))
+        if (!(client.regional ? member.node.submitRegional(command, member.clock()) :
+            member.node.submit(command, member.clock())))
         {
             client.outstanding = false;
             failCount++;
@@ -983,10 +994,23 @@ public final class HydraSimulation
                 break;
             }
         }
+        for (final Member member : members)
+        {
+            for (final Key key : member.stateMachine.snapshot().keySet())
+            {
+                final String name = key.toString();
+                if (name.startsWith("r") && name.indexOf('/') > 0 && !name.startsWith(regionalScope(member.region)))
+                {
+                    violations.add("regional key " + name + " of another region reached node " + member.region + "." +
+                        member.index);
+                    break;
+                }
+            }
+        }
         for (final Map.Entry<Long, Command> acked : ackedInstances.entrySet())
         {
             final boolean regional = HydraNode.isRegional(acked.getKey());
-            final int region = regional ? HydraNode.REGIONAL_REPLICA_BASE - InstanceId.replica(acked.getKey()) : -1;
+            final int region = regional ? HydraNode.regionOf(acked.getKey()) : -1;
             for (final Member member : members)
             {
                 if ((!regional || member.region == region) && !member.life.executed().containsKey(acked.getKey()) &&
@@ -1037,7 +1061,7 @@ public final class HydraSimulation
         {
             final long instance = life.order().getLong(i);
             final boolean keep = region < 0 ? !HydraNode.isRegional(instance) :
-                HydraNode.isRegional(instance) && HydraNode.REGIONAL_REPLICA_BASE - InstanceId.replica(instance) == region;
+                HydraNode.isRegional(instance) && HydraNode.regionOf(instance) == region;
             if (keep)
             {
                 order.addLong(instance);

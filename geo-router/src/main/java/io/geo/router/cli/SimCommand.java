@@ -58,6 +58,10 @@ final class SimCommand implements Callable<Integer>
             "(default: drawn per seed from 8..256, or never).")
     Integer snapshotEvery;
 
+    @Option(names = "--leader", paramLabel = "NODE",
+        description = "regionlog with --wan: the node (region) that campaigns first and so leads, 0..nodes-1.")
+    Integer leader;
+
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
         description = "regionlog: simulated seconds of load per seed (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -148,7 +152,7 @@ final class SimCommand implements Callable<Integer>
             return 2;
         }
         for (final String regionLogOnly : new String[] {"--nodes", "--seconds", "--multi-paxos", "--payload",
-            "--snapshot-every"})
+            "--snapshot-every", "--leader"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(regionLogOnly))
             {
@@ -279,8 +283,8 @@ final class SimCommand implements Callable<Integer>
 
     private int runRegionLog(final PrintStream out)
     {
-        for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--regional", "--commands", "--conflict", "--reads", "--keys",
-            "--wan", "--history", "--no-linearizability"})
+        for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--regional", "--commands",
+            "--conflict", "--reads", "--keys", "--history", "--no-linearizability"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(epaxosOnly))
             {
@@ -315,9 +319,29 @@ final class SimCommand implements Callable<Integer>
             {
                 throw new UsageException("--snapshot-every must be 0..1000000; got " + snapshotEvery);
             }
+            if (leader != null && wan.isEmpty())
+            {
+                throw new UsageException("--leader places the leader in a region of --wan PROFILE: add --wan");
+            }
+            if (leader != null && (leader < 0 || leader >= nodes))
+            {
+                throw new UsageException("--leader must be 0.." + (nodes - 1) + "; got " + leader);
+            }
             config = new RegionLogSimConfig().nodes(nodes).seconds(seconds).clientsPerNode(clients)
                 .faults(RegionLogFaults.parse(faults)).delegation(!multiPaxos).payloadBytes(payload)
-                .snapshotEvery(snapshotEvery == null ? -1 : snapshotEvery);
+                .snapshotEvery(snapshotEvery == null ? -1 : snapshotEvery)
+                .preferredLeader(leader == null ? -1 : leader);
+            if (!wan.isEmpty())
+            {
+                try
+                {
+                    config.wan(WanProfile.resolve(wan, configDirectory()));
+                }
+                catch (final WanProfileException ex)
+                {
+                    throw new UsageException(ex.getMessage());
+                }
+            }
             config.copy().validate();
         }
         catch (final UsageException | IllegalArgumentException ex)
@@ -327,8 +351,9 @@ final class SimCommand implements Callable<Integer>
         }
         final long first = seed != null ? seed : firstSeed;
         final int count = seed != null ? 1 : seeds;
-        out.printf(Locale.ROOT, "simulating %d region log seed%s from %d: %d nodes on LAN links (%s), %.1f s of " +
+        out.printf(Locale.ROOT, "simulating %d region log seed%s from %d: %d nodes on %s (%s), %.1f s of " +
             "load each, faults %s%n", count, count == 1 ? "" : "s", first, nodes,
+            wan.isEmpty() ? "LAN links" : "the WAN profile " + wan + ", one node per region",
             multiPaxos ? "Multi-Paxos" : "delegated", seconds, faults.toLowerCase(Locale.ROOT));
         final RegionLogSimRunner.Summary summary = RegionLogSimRunner.run(config, first, count, 10, out,
             count == 1 ? result -> out.println(result.summaryLine()) : null);
@@ -338,6 +363,16 @@ final class SimCommand implements Callable<Integer>
             summary.slots, summary.noops, summary.viewChanges, summary.crashes, summary.partitions,
             summary.latencyMs(50), summary.latencyMs(99), summary.leaderShare(), summary.violations(),
             summary.wallNs / 1e9);
+        if (!wan.isEmpty())
+        {
+            final java.util.List<String> names = config.copy().validate().wanRegions();
+            out.printf(Locale.ROOT, "%-16s %11s %11s%n", "node (region)", "p50 ms", "p99 ms");
+            for (int i = 0; i < nodes; i++)
+            {
+                out.printf(Locale.ROOT, "%-16s %11.1f %11.1f%n", i + " " + names.get(i),
+                    summary.nodeLatencyMs(i, 50), summary.nodeLatencyMs(i, 99));
+            }
+        }
         if (!summary.failingSeeds.isEmpty())
         {
             out.println("failing seeds (replay with --mode regionlog --seed S): " + summary.failingSeeds);

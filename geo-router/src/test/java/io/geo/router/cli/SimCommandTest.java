@@ -85,6 +85,17 @@ class SimCommandTest
     }
 
     @Test
+    void shouldRunTheRegionLogAcrossRegionsWithALeaderRegion()
+    {
+        assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--multi-paxos", "--wan", "epaxos-5", "--nodes", "5",
+            "--leader", "1", "--faults", "none", "--seeds", "1", "--seconds", "3"), () -> err.toString(StandardCharsets.UTF_8));
+        final String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("1 us-east-1"), text);
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--leader", "1"));
+        assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--wan", "epaxos-5", "--leader", "7"));
+    }
+
+    @Test
     void shouldRunRegionLogSeedsWithSnapshotsEveryFewSlots()
     {
         assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--seeds", "3", "--snapshot-every", "16",
