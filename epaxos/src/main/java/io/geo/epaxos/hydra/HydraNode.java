@@ -93,6 +93,8 @@ public final class HydraNode
      */
     private final ArrayDeque<Withheld> withheld = new ArrayDeque<>();
     private long hostNowNs;
+    /** A node's entries showed a higher incarnation since the last takeover scan. */
+    private boolean incarnationAdvanced;
 
     /** Output of another node's entry, withheld here in case its appender dies before sending it. */
     private record Withheld(long appliedNs, int appender, long incarnation, int toRegion, Message message)
@@ -290,10 +292,21 @@ public final class HydraNode
         {
             withheld.pollFirst();
         }
-        if (!log.isLeader())
+        if (!log.isLeader() || withheld.isEmpty())
         {
             return;
         }
+        // the scan only when some appender may be gone: a node silent, or a new incarnation seen since the last scan
+        boolean anyGone = incarnationAdvanced;
+        for (int node = 0; node < latestIncarnation.length && !anyGone; node++)
+        {
+            anyGone = node != nodeId && hostNowNs - log.lastHeardNs(node) >= TAKEOVER_SILENCE_NS;
+        }
+        if (!anyGone)
+        {
+            return;
+        }
+        incarnationAdvanced = false;
         final java.util.Iterator<Withheld> it = withheld.iterator();
         while (it.hasNext())
         {
@@ -354,7 +367,11 @@ public final class HydraNode
         acting = entry.origin() == nodeId && appended.remove(entry.sequence());
         applyingOrigin = entry.origin();
         applyingIncarnation = entry.sequence() >>> 32;
-        latestIncarnation[entry.origin()] = Math.max(latestIncarnation[entry.origin()], applyingIncarnation);
+        if (applyingIncarnation > latestIncarnation[entry.origin()])
+        {
+            latestIncarnation[entry.origin()] = applyingIncarnation;
+            incarnationAdvanced = true;
+        }
         try
         {
             final byte[] payload = entry.payload();
