@@ -70,7 +70,9 @@ final class NodeConnection implements AutoCloseable
         {
             final long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), Math.max(1, timeoutMs));
+            final java.net.InetAddress resolved = HostResolver.resolve(host, timeoutMs);
+            final int remainingMs = (int)Math.max(1, (deadlineNs - System.nanoTime()) / 1_000_000);
+            socket.connect(new InetSocketAddress(resolved, port), remainingMs);
             final String address = host + ":" + port;
             final OutputStream out = socket.getOutputStream();
             write(socket, out, helloMessage, deadlineNs);
