@@ -93,7 +93,7 @@ public final class HydraNode
      */
     private final ArrayDeque<Withheld> withheld = new ArrayDeque<>();
     private long hostNowNs;
-    /** A node's entries showed a higher incarnation since the last takeover scan. */
+    /** Since the last takeover scan: a higher incarnation seen, or output withheld for a life already over. */
     private boolean incarnationAdvanced;
 
     /** Output of another node's entry, withheld here in case its appender dies before sending it. */
@@ -161,6 +161,10 @@ public final class HydraNode
                     withheld.pollFirst();
                 }
                 withheld.add(new Withheld(hostNowNs, applyingOrigin, applyingIncarnation, toRegion, message));
+                if (applyingIncarnation < latestIncarnation[applyingOrigin])
+                {
+                    incarnationAdvanced = true; // an entry of a life already over: the next scan sends it
+                }
             }
         };
         this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
