@@ -106,6 +106,8 @@ public final class HydraNode
     /** An appender not heard from for this long is taken for dead (live ones answer every tick's Accept). */
     static final long TAKEOVER_SILENCE_NS = 100_000_000L;
     private static final int MAX_WITHHELD = 65_536;
+    /** How much less often the log leader appends a tick while the replica holds no live instance. */
+    static final int IDLE_TICK_FACTOR = 50;
     /** The replica's clock: advanced by {@code tickInterval} per applied tick, the same on every copy. */
     private long replicaNowNs;
     /** True while the log replays this node's store at start: outputs of those old entries are not withheld. */
@@ -268,7 +270,10 @@ public final class HydraNode
         hostNowNs = nowNs;
         log.onTick(nowNs);
         takeOver();
-        if (log.isLeader() && nowNs - lastTickAppendNs >= tickIntervalNs)
+        // Ticks drive the replica's timers; with no live instance it has none running, so the log leader ticks
+        // IDLE_TICK_FACTOR times less often (an idle region's log stays nearly quiet).
+        final long interval = replica.liveInstances() > 0 ? tickIntervalNs : tickIntervalNs * IDLE_TICK_FACTOR;
+        if (log.isLeader() && nowNs - lastTickAppendNs >= interval)
         {
             lastTickAppendNs = nowNs;
             if (appendRaw(new byte[] {TICK}, nowNs))
