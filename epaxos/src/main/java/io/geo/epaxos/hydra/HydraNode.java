@@ -388,7 +388,8 @@ public final class HydraNode
             if (kind == TICK)
             {
                 // Time inside the replica moves by one interval per tick, never with a host's clock: nodes' clocks
-                // differ (a monotonic clock has no common origin across machines), and every copy must see the same time.
+                // differ (a monotonic clock has no common origin across machines), and every copy must see the same
+                // time.
                 replicaNowNs += tickIntervalNs;
                 replica.onTick(replicaNowNs);
             }
