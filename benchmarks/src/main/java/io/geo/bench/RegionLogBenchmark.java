@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * ({@code -prof io.geo.bench.MeasuredAllocationProfiler}) leaves out the rebuild.
  *
  * <p>The group is built, and a leader elected, at the start of the trial. The nodes run without snapshots (no log
- * truncation), so every node keeps every slot. The per-invocation teardown therefore checks that all nodes applied the same entries in the
- * same order, and rebuilds and re-elects the group once node 0 applied {@value #MAX_SLOTS_PER_GROUP} slots. The log
+ * truncation), so every node keeps every slot. The per-invocation teardown therefore checks that all nodes applied
+ * the same entries in the same order, and rebuilds and re-elects the group once node 0 applied
+ * {@value #MAX_SLOTS_PER_GROUP} slots. The log
  * thus holds between 0 and that many slots, whatever the speed of the run.
  *
  * <p>{@code protocol}: {@code DELEGATION} is the default delegated-leader log (every node proposes its own entries in

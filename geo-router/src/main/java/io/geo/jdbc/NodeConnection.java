@@ -85,7 +85,8 @@ final class NodeConnection implements AutoCloseable
             {
                 throw new RefusedException(error.status(), address + " refused the connection: " + error.message());
             }
-            throw new IOException(address + " answered HELLO with an unexpected frame " + reply.getClass().getSimpleName());
+            throw new IOException(
+                address + " answered HELLO with an unexpected frame " + reply.getClass().getSimpleName());
         }
         catch (final IOException | RefusedException | RuntimeException ex)
         {

@@ -1737,7 +1737,8 @@ public final class RegionLogNode
     public String describe()
     {
         final StringBuilder sb = new StringBuilder()
-            .append("node ").append(self).append(' ').append(role).append(" view ").append(Ballot.toString(promisedView))
+            .append("node ").append(self).append(' ').append(role)
+            .append(" view ").append(Ballot.toString(promisedView))
             .append(" commit ").append(commitIndex).append(" applied ").append(appliedIndex)
             .append(" durableCommit ").append(durableCommitIndex).append(" known ").append(knownCommitIndex)
             .append(" truncated ").append(truncatedThrough).append(" highestSeen ").append(highestSlotSeen)

@@ -243,8 +243,9 @@ class HydraNodeTest
         final List<Object[]> accepts = new ArrayList<>();
         region.run(60); // the leader notices the stalled slot, recovers it: the entry is applied, commit decided
         final long instance = preAccept.instance();
-        assertTrue(region.nodes[leader].replica().status(instance).compareTo(Status.COMMITTED) >= 0, () -> "decided by the " +
-            "survivors; sent by the dying node: " + accepts.stream().map(m -> String.valueOf(m[2])).toList() + "; " +
+        assertTrue(region.nodes[leader].replica().status(instance).compareTo(Status.COMMITTED) >= 0,
+            () -> "decided by the survivors; sent by the dying node: " +
+                accepts.stream().map(m -> String.valueOf(m[2])).toList() + "; " +
             region.nodes[leader].log().describe());
         assertTrue(region.wan.stream().noneMatch(w -> w.message() instanceof io.geo.epaxos.messages.Commit),
             "not sent yet: node " + dying + " might still send it: " + region.wan);

@@ -51,10 +51,12 @@ class RegionLogRegressionTest
     void shouldKeepAnEntryInItsSlotUntilTheSlotIsDecided()
     {
         assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.HEAVY), 100_027, 1);
-        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.STANDARD).duplicateProbability(0)
-            .reorderingLinks(true), 1417, 1);
-        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.HEAVY).duplicateProbability(0), 76, 1);
-        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.HEAVY).duplicateProbability(0), 160, 1);
+        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.STANDARD)
+            .duplicateProbability(0).reorderingLinks(true), 1417, 1);
+        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.HEAVY)
+            .duplicateProbability(0), 76, 1);
+        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(3).faults(RegionLogFaults.HEAVY)
+            .duplicateProbability(0), 160, 1);
     }
 
     @Test
@@ -75,6 +77,7 @@ class RegionLogRegressionTest
     @Test
     void shouldApplyOnlyDurableEntriesInAGroupOfOne()
     {
-        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(1).faults(RegionLogFaults.HEAVY).strictApply(true), 1, 100);
+        assertClean(new RegionLogSimConfig().snapshotEvery(0).nodes(1).faults(RegionLogFaults.HEAVY)
+            .strictApply(true), 1, 100);
     }
 }

@@ -106,10 +106,12 @@ public record RegionLogSimResult(
         return String.format(Locale.ROOT, "seed %d: %s nodes=%d delegation=%s appends=%d acked=%d refused=%d " +
             "unknown=%d slots=%d noops=%d viewChanges=%d crashes=%d partitions=%d messages=%d dropped=%d " +
             "bytes(sent/received)=[%s] wireBytes=%d leaderShare=%.3f latency(p50/p99)=%.2f/%.2fms " +
-            "lostWrites=%d unseenApplies=%d snapshots(taken/installed)=%d/%d simulated=%.2fs settle=%.1fms wall=%dms trace=%016x",
+            "lostWrites=%d unseenApplies=%d snapshots(taken/installed)=%d/%d simulated=%.2fs settle=%.1fms " +
+            "wall=%dms trace=%016x",
             seed, passed() ? "ok" : "VIOLATION", nodes, delegation, appends, acked, refused, unknown, slots, noops,
             viewChanges(), crashes, partitions, messagesSent, messagesDropped, traffic, wireBytes, leaderShare(),
-            latencyMs(50), latencyMs(99), lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, simulatedNs / 1e9, settleNs / 1e6,
+            latencyMs(50), latencyMs(99), lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled,
+            simulatedNs / 1e9, settleNs / 1e6,
             wallNs / 1_000_000, traceHash);
     }
 }

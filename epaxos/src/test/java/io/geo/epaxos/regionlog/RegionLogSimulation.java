@@ -409,7 +409,8 @@ public final class RegionLogSimulation
         }
         return new RegionLogSimResult(config.seed, nodes.length, config.delegation, appends, refused, acked, unknown,
             finalLog.size(), noops, leaderOfView.size(), crashes, partitions, messagesSent, messagesDropped, sent,
-            received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, events, nowNs, settleNs,
+            received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, events,
+            nowNs, settleNs,
             System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies,
             latenciesByNode);
     }
@@ -1312,7 +1313,8 @@ public final class RegionLogSimulation
                 }
             }
             sb.append(" view=").append(Ballot.toString(node.log.view())).append(node.log.isLeader() ? " leader" : "")
-                .append(" commit=").append(node.log.commitIndex()).append(" applied=").append(node.appliedBase + node.applied.size())
+                .append(" commit=").append(node.log.commitIndex())
+                .append(" applied=").append(node.appliedBase + node.applied.size())
                 .append(" pendingAppends=").append(node.log.pendingAppends()).append(" clientsWaitingFor=[")
                 .append(waiting).append("]; ");
         }

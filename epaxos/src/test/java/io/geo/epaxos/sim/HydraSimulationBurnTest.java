@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Fault seeds through the Hydra simulator (region log groups under EPaxos) with every verifier on. CI runs
  * {@code geo.hydra.seeds} seeds (200, set in the parent pom) over 3 x 3 and 5 x 3 topologies, standard and heavy
- * faults, some with regional commands, plus a tenth more on 3 x 5; {@code -Dgeo.hydra.seeds=N} runs more. Failing seeds are printed with the
+ * faults, some with regional commands, plus a tenth more on 3 x 5; {@code -Dgeo.hydra.seeds=N} runs more. Failing
+ * seeds are printed with the
  * command that replays them.
  */
 class HydraSimulationBurnTest
@@ -63,7 +64,8 @@ class HydraSimulationBurnTest
             .commands(Integer.getInteger("geo.hydra.commands", 200))
             .profile(SimTestSupport.profile("epaxos-5"));
         final SimRunner.Summary summary = SimRunner.run(config, firstSeed, Math.max(1, seeds), 10, System.out);
-        System.out.println(regions + "x" + nodesPerRegion + " " + faults + " regional " + regional + "%: " + summary.toJson(config));
+        System.out.println(regions + "x" + nodesPerRegion + " " + faults + " regional " + regional + "%: " +
+            summary.toJson(config));
         assertEquals(0, summary.violations(), () -> "failing seeds " + summary.failingSeeds + "\n" +
             String.join("\n", summary.firstViolations));
     }

@@ -789,7 +789,7 @@ public final class Simulation
         final List<String> regionNames = config.profile.firstRegions(nodes.length).regions();
         return new SimResult(config.seed, config.replicas, issued, okCount, failCount, infoCount, fast, slow,
             recoveries, crashes, partitions, messagesSent, messagesDropped, bytesSent, events, nowNs, wallNs, checkNs,
-            traceHash, live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies, commitLatencies, history,
-            new long[nodes.length][0]);
+            traceHash, live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies,
+            commitLatencies, history, new long[nodes.length][0]);
     }
 }

@@ -48,7 +48,8 @@ class SimCommandTest
     @Test
     void shouldRunSeedsAndPrintAJsonSummaryLast()
     {
-        assertEquals(0, GeoMain.run("sim", "--seeds", "3", "--commands", "100", "--json"), () -> err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, GeoMain.run("sim", "--seeds", "3", "--commands", "100", "--json"),
+            () -> err.toString(StandardCharsets.UTF_8));
         final String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
         final String last = lines[lines.length - 1];
         assertTrue(last.startsWith("{\"seeds\":3,"), last);
@@ -88,7 +89,8 @@ class SimCommandTest
     void shouldRunTheRegionLogAcrossRegionsWithALeaderRegion()
     {
         assertEquals(0, GeoMain.run("sim", "--mode", "regionlog", "--multi-paxos", "--wan", "epaxos-5", "--nodes", "5",
-            "--leader", "1", "--faults", "none", "--seeds", "1", "--seconds", "3"), () -> err.toString(StandardCharsets.UTF_8));
+            "--leader", "1", "--faults", "none", "--seeds", "1", "--seconds", "3"),
+            () -> err.toString(StandardCharsets.UTF_8));
         final String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("1 us-east-1"), text);
         assertEquals(2, GeoMain.run("sim", "--mode", "regionlog", "--leader", "1"));
