@@ -1,6 +1,5 @@
 package io.geo.epaxos.regionlog;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.Locale;
@@ -49,8 +48,6 @@ class RegionLogLeaderShareTest
     @Test
     void shouldPrintMultiPaxosComparison()
     {
-        Assumptions.assumeTrue(RegionLogSimulation.multiPaxosAvailable(),
-            "RegionLogConfig.delegation(boolean) is not built yet: no Multi-Paxos comparison");
         final RegionLogSimResult multiPaxos = new RegionLogSimulation(config(false)).run();
         System.out.println(line("multi-paxos", multiPaxos));
         assertTrue(multiPaxos.passed(), () -> String.join("\n", multiPaxos.violations()));

@@ -125,7 +125,7 @@ public final class RegionLogSimulation
                 .nodeId(id)
                 .nodeCount(nodes.length)
                 .randomSeed(seedRandom.nextLong());
-            configureDelegation(nodeConfig, config.delegation);
+            nodeConfig.delegation(config.delegation);
             if (wanLinks != null)
             {
                 // timers scaled to the WAN: an election timeout well above the slowest round trip
@@ -317,25 +317,6 @@ public final class RegionLogSimulation
         // small chunks in some seeds, so that transfers take many messages (offsets, duplicates, stalls, resets)
         this.snapshotChunkBytes = new int[]{ 16, 64, 256 * 1024 }[snapshotRandom.nextInt(3)];
         this.faultsActive = config.faults != RegionLogFaults.NONE;
-        if (!config.delegation && !multiPaxosAvailable())
-        {
-            throw new IllegalStateException("RegionLogConfig has no delegation(boolean): the Multi-Paxos mode is " +
-                "not built yet");
-        }
-    }
-
-    /** Whether the node's configuration offers the Multi-Paxos mode ({@code RegionLogConfig.delegation(false)}). */
-    public static boolean multiPaxosAvailable()
-    {
-        try
-        {
-            RegionLogConfig.class.getMethod("delegation", boolean.class);
-            return true;
-        }
-        catch (final NoSuchMethodException ex)
-        {
-            return false;
-        }
     }
 
     /** Runs to completion and verifies; never throws for a protocol bug (violations are in the result). */
@@ -413,30 +394,6 @@ public final class RegionLogSimulation
             nowNs, settleNs,
             System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies,
             latenciesByNode);
-    }
-
-    /**
-     * Sets {@code RegionLogConfig.delegation(boolean)} through reflection while the node's configuration may not
-     * have it yet; asking for Multi-Paxos mode without it is an error.
-     */
-    static void configureDelegation(final RegionLogConfig nodeConfig, final boolean delegation)
-    {
-        try
-        {
-            RegionLogConfig.class.getMethod("delegation", boolean.class).invoke(nodeConfig, delegation);
-        }
-        catch (final NoSuchMethodException ex)
-        {
-            if (!delegation)
-            {
-                throw new IllegalStateException("RegionLogConfig has no delegation(boolean): the Multi-Paxos mode " +
-                    "is not built yet", ex);
-            }
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException("RegionLogConfig.delegation(" + delegation + ") failed", ex);
-        }
     }
 
     /** The client history recorded so far (for tools and tests). */
