@@ -78,6 +78,15 @@ class RegionLogSnapshotTest
 
         void run(final int ms)
         {
+            run(ms, false);
+        }
+
+        /**
+         * {@code ms} steps of 1 ms: every node ticks, then messages are delivered: all of them, replies included
+         * ({@code slow} false), or only those sent before the step, so each arrives one step after it was sent.
+         */
+        void run(final int ms, final boolean slow)
+        {
             for (int step = 0; step < ms; step++)
             {
                 nowNs += MS;
@@ -89,8 +98,7 @@ class RegionLogSnapshotTest
                         nodes[i].onSynced(nowNs);
                     }
                 }
-                int budget = 100_000;
-                while (!wire.isEmpty() && budget-- > 0)
+                for (int budget = slow ? wire.size() : 100_000; budget > 0 && !wire.isEmpty(); budget--)
                 {
                     final Object[] m = wire.poll();
                     final int to = (Integer)m[1];
@@ -127,33 +135,6 @@ class RegionLogSnapshotTest
             start(lagging);
             run(100);
             return lagging;
-        }
-
-        /** Like {@link #run}, but each message arrives one step after it was sent (a transfer takes many steps). */
-        void runSlow(final int ms)
-        {
-            for (int step = 0; step < ms; step++)
-            {
-                nowNs += MS;
-                for (int i = 0; i < n; i++)
-                {
-                    if (!down[i])
-                    {
-                        nodes[i].onTick(nowNs);
-                        nodes[i].onSynced(nowNs);
-                    }
-                }
-                for (int count = wire.size(); count > 0; count--)
-                {
-                    final Object[] m = wire.poll();
-                    final int to = (Integer)m[1];
-                    if (!down[to] && !down[(Integer)m[0]])
-                    {
-                        nodes[to].onMessage((Integer)m[0], (LogMessage)m[2], nowNs);
-                        nodes[to].onSynced(nowNs);
-                    }
-                }
-            }
         }
 
         long append(final int node, final String text)
@@ -449,7 +430,7 @@ class RegionLogSnapshotTest
                 cluster.snapshot(leader);
                 cluster.snapshot(other);
             }
-            cluster.runSlow(1);
+            cluster.run(1, true);
         }
         assertTrue(cluster.hosts[lagging].installs > 0, "the lagging node installed a snapshot under load");
         cluster.run(100);
