@@ -183,18 +183,13 @@ public final class HydraSimulation
 
     private final class Client extends SimWorkload.ClientState
     {
-        final int region;
-        boolean outstanding;
-        boolean done;
-        long invokeNs;
-        Command command;
+        /** The node the current command was sent to, and whether it is a regional command. */
         Member member;
         boolean regional;
 
         Client(final int process, final int region)
         {
-            super(process);
-            this.region = region;
+            super(process, region);
         }
     }
 

@@ -25,17 +25,24 @@ import java.util.SplittableRandom;
  */
 public final class SimWorkload
 {
-    /** What the workload keeps per client. */
+    /** What the workload and the simulators keep per closed-loop client. */
     public static class ClientState
     {
         final int process;
+        final int region;
         long requestNumber;
         long valueCounter;
         final HashMap<String, String> lastSeen = new HashMap<>();
+        /** The current command, while it waits for its outcome; done once the client issued its last command. */
+        Command command;
+        boolean outstanding;
+        boolean done;
+        long invokeNs;
 
-        public ClientState(final int process)
+        public ClientState(final int process, final int region)
         {
             this.process = process;
+            this.region = region;
         }
 
         public int process()

@@ -154,18 +154,11 @@ public final class Simulation
         }
     }
 
-    private final class Client extends SimWorkload.ClientState
+    private static final class Client extends SimWorkload.ClientState
     {
-        final int region;
-        boolean outstanding;
-        boolean done;
-        long invokeNs;
-        Command command;
-
         Client(final int process, final int region)
         {
-            super(process);
-            this.region = region;
+            super(process, region);
         }
     }
 
