@@ -44,14 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterFaultsProcessTest
 {
-    private static final String[] KEYS = {"k0", "k1", "k2", "k3"};
-    private static final String[] COUNTERS = {"c0", "c1"};
+    private static final String[] KEYS = FaultWorkload.KEYS;
+    private static final String[] COUNTERS = FaultWorkload.COUNTERS;
     private static final int CLIENTS_PER_NODE = 2;
 
-    private final Recorder recorder = new Recorder();
-    private final AtomicLong successfulIncrements = new AtomicLong();
-    private final AtomicLong uncertainIncrements = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
+    private final FaultWorkload workload = new FaultWorkload();
 
     @Test
     @Timeout(300)
@@ -78,23 +75,25 @@ class ClusterFaultsProcessTest
                 {
                     final int home = node;
                     final int index = node * CLIENTS_PER_NODE + c;
-                    final Thread thread = new Thread(() -> runClient(config, home, index, stop), "client-" + index);
+                    final Thread thread = new Thread(() -> workload.runClient(
+                        () -> FaultWorkload.connect(config, home, "linearizable", true), List.of("kv"), index, stop),
+                        "client-" + index);
                     thread.setDaemon(true);
                     clients.add(thread);
                     thread.start();
                 }
             }
 
-            phase("steady load", 5);
+            FaultWorkload.phase("steady load", 5);
             nodes.kill(2);
-            phase("node 2 killed", 6);
+            FaultWorkload.phase("node 2 killed", 6);
             nodes.start(2);
             nodes.awaitConnected(2, 2, 90);
-            phase("node 2 restarted", 4);
+            FaultWorkload.phase("node 2 restarted", 4);
             relay.cutRegion("us-east-1");
-            phase("us-east-1 cut off", 6);
+            FaultWorkload.phase("us-east-1 cut off", 6);
             relay.healAll();
-            phase("healed", 5);
+            FaultWorkload.phase("healed", 5);
             stop.set(true);
             for (final Thread client : clients)
             {
@@ -102,36 +101,10 @@ class ClusterFaultsProcessTest
                 assertTrue(!client.isAlive(), client.getName() + " stopped");
             }
 
-            final History history = recorder.history();
-            long ok = 0;
-            long fail = 0;
-            long info = 0;
-            for (final HistoryEvent event : history.events())
+            try (Connection c = FaultWorkload.connect(config, 0, "linearizable", true))
             {
-                ok += event.type() == HistoryEvent.Type.OK ? 1 : 0;
-                fail += event.type() == HistoryEvent.Type.FAIL ? 1 : 0;
-                info += event.type() == HistoryEvent.Type.INFO ? 1 : 0;
+                workload.check(c);
             }
-            System.out.println("faults: history of " + history.size() + " events: " + ok + " ok, " + fail +
-                " fail, " + info + " info (unknown outcome); increments " + successfulIncrements.get() + " ok, " +
-                uncertainIncrements.get() + " uncertain");
-            assertTrue(completed.get() > 100, "the workload made progress: " + completed.get() + " ops");
-            final CheckResult check = LinearizabilityChecker.check(history, 50_000_000L);
-            assertTrue(check.isOk(), () -> "history not linearizable: " + check + "\n" + dump(history));
-
-            // Every successful increment counted once; uncertain ones (timeouts) at most once.
-            long counted = 0;
-            try (Connection c = connect(config, 0, "linearizable"))
-            {
-                for (final String counter : COUNTERS)
-                {
-                    counted += readLong(c, counter);
-                }
-            }
-            assertTrue(counted >= successfulIncrements.get() &&
-                counted <= successfulIncrements.get() + uncertainIncrements.get(),
-                "counters hold " + counted + ": successful increments " + successfulIncrements.get() +
-                ", uncertain " + uncertainIncrements.get());
 
             awaitSameLocalState(config);
             for (int node = 0; node < 3; node++)
@@ -167,204 +140,6 @@ class ClusterFaultsProcessTest
         assertEquals(states.get(0), states.get(2), "data of node 0 and node 2");
         assertEquals(digests.get(0), digests.get(1), "data and dedup table of node 0 and node 1");
         assertEquals(digests.get(0), digests.get(2), "data and dedup table of node 0 and node 2");
-    }
-
-    private static void phase(final String name, final int seconds) throws InterruptedException
-    {
-        System.out.println("faults: " + name + " for " + seconds + " s");
-        Thread.sleep(seconds * 1000L);
-    }
-
-    private static Connection connect(final ClusterConfig config, final int home, final String consistency)
-        throws SQLException
-    {
-        final Properties props = new Properties();
-        props.setProperty("consistency", consistency);
-        props.setProperty("region", config.node(home).regionName());
-        props.setProperty("crossRegionFailover", "true");
-        props.setProperty("connectTimeout", "1000");
-        props.setProperty("attemptTimeout", "2000");
-        props.setProperty("requestTimeout", "10000");
-        return DriverManager.getConnection("jdbc:geo://127.0.0.1:" + config.node(home).client().getPort() + "/",
-            props);
-    }
-
-    private void runClient(final ClusterConfig config, final int home, final int index, final AtomicBoolean stop)
-    {
-        final Random random = new Random(1000 + index);
-        long process = index * 1_000_000L;
-        int sequence = 0;
-        Connection connection = null;
-        while (!stop.get())
-        {
-            try
-            {
-                if (connection == null)
-                {
-                    connection = connect(config, home, "linearizable");
-                }
-                final int choice = random.nextInt(100);
-                final boolean uncertain;
-                if (choice < 30)
-                {
-                    uncertain = read(connection, process, KEYS[random.nextInt(KEYS.length)]);
-                }
-                else if (choice < 60)
-                {
-                    uncertain = write(connection, process, KEYS[random.nextInt(KEYS.length)],
-                        "v" + index + "-" + sequence++);
-                }
-                else if (choice < 80)
-                {
-                    uncertain = cas(connection, process, KEYS[random.nextInt(KEYS.length)],
-                        "v" + random.nextInt(6) + "-" + random.nextInt(Math.max(1, sequence)), "w" + index + "-" +
-                        sequence++);
-                }
-                else
-                {
-                    uncertain = increment(connection, process, COUNTERS[random.nextInt(COUNTERS.length)]);
-                }
-                if (uncertain)
-                {
-                    process++; // a process whose op has an unknown outcome never invokes again
-                }
-            }
-            catch (final SQLException ex)
-            {
-                // could not connect: nothing was invoked; try again shortly
-                sleep(100);
-            }
-        }
-        if (connection != null)
-        {
-            try
-            {
-                connection.close();
-            }
-            catch (final SQLException ignore)
-            {
-                // closing
-            }
-        }
-    }
-
-    /** Returns true when the outcome is unknown. */
-    private boolean read(final Connection c, final long process, final String key)
-    {
-        recorder.add(now -> HistoryEvent.invokeRead(process, key, now));
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM kv WHERE key = ?"))
-        {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery())
-            {
-                final String value = rs.next() ? rs.getString(1) : null;
-                recorder.add(now -> HistoryEvent.okRead(process, key, value, now));
-            }
-            completed.incrementAndGet();
-            return false;
-        }
-        catch (final SQLException ex)
-        {
-            recorder.add(now -> HistoryEvent.fail(process, HistoryEvent.Function.READ, key, now)); // reads change nothing
-            return false;
-        }
-    }
-
-    private boolean write(final Connection c, final long process, final String key, final String value)
-    {
-        recorder.add(now -> HistoryEvent.invokeWrite(process, key, value, now));
-        try (PreparedStatement ps = c.prepareStatement("UPSERT INTO kv (key, value) VALUES (?, ?)"))
-        {
-            ps.setString(1, key);
-            ps.setString(2, value);
-            ps.executeUpdate();
-            recorder.add(now -> HistoryEvent.okWrite(process, key, value, now));
-            completed.incrementAndGet();
-            return false;
-        }
-        catch (final SQLException ex)
-        {
-            return failed(process, HistoryEvent.Function.WRITE, key, ex);
-        }
-    }
-
-    private boolean cas(
-        final Connection c, final long process, final String key, final String expected, final String value)
-    {
-        recorder.add(now -> HistoryEvent.invokeCas(process, key, expected, value, now));
-        try (PreparedStatement ps = c.prepareStatement("UPDATE kv SET value = ? WHERE key = ? AND value = ?"))
-        {
-            ps.setString(1, value);
-            ps.setString(2, key);
-            ps.setString(3, expected);
-            if (ps.executeUpdate() == 1)
-            {
-                recorder.add(now -> HistoryEvent.okCas(process, key, expected, value, now));
-            }
-            else
-            {
-                recorder.add(now -> HistoryEvent.fail(process, HistoryEvent.Function.CAS, key, now));
-            }
-            completed.incrementAndGet();
-            return false;
-        }
-        catch (final SQLException ex)
-        {
-            return failed(process, HistoryEvent.Function.CAS, key, ex);
-        }
-    }
-
-    private boolean increment(final Connection c, final long process, final String key)
-    {
-        recorder.add(now -> HistoryEvent.invokeIncr(process, key, 1, now));
-        try (PreparedStatement ps = c.prepareStatement("UPDATE kv SET value = value + 1 WHERE key = ? RETURNING value"))
-        {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery())
-            {
-                rs.next();
-                final long value = rs.getLong(1);
-                recorder.add(now -> HistoryEvent.okIncr(process, key, value, now));
-            }
-            successfulIncrements.incrementAndGet();
-            completed.incrementAndGet();
-            return false;
-        }
-        catch (final SQLException ex)
-        {
-            final boolean uncertain = failed(process, HistoryEvent.Function.INCR, key, ex);
-            if (uncertain)
-            {
-                uncertainIncrements.incrementAndGet();
-            }
-            return uncertain;
-        }
-    }
-
-    /** Records the completion of a failed write: info (unknown outcome) unless the error says it took no effect. */
-    private boolean failed(final long process, final HistoryEvent.Function f, final String key, final SQLException ex)
-    {
-        final String state = ex.getSQLState() == null ? "" : ex.getSQLState();
-        final boolean noEffect = !(ex instanceof SQLTimeoutException) && !state.startsWith("08");
-        if (noEffect)
-        {
-            recorder.add(now -> HistoryEvent.fail(process, f, key, now));
-            return false;
-        }
-        recorder.add(now -> HistoryEvent.info(process, f, key, now));
-        return true;
-    }
-
-    private static long readLong(final Connection c, final String key) throws SQLException
-    {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM kv WHERE key = ?"))
-        {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery())
-            {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 
     /** Waits until every node's local (stale) reads of every key agree, as execution catches up everywhere. */
@@ -412,48 +187,5 @@ class ClusterFaultsProcessTest
             Thread.sleep(200);
         }
         throw new AssertionError("nodes' local states did not converge within 60 s: " + last);
-    }
-
-    private static String dump(final History history)
-    {
-        final StringWriter out = new StringWriter();
-        try
-        {
-            history.writeJsonLines(out);
-        }
-        catch (final java.io.IOException ex)
-        {
-            return "(history not printable: " + ex + ")";
-        }
-        final String text = out.toString();
-        return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
-    }
-
-    private static void sleep(final long ms)
-    {
-        try
-        {
-            Thread.sleep(ms);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Appends events in real-time order from any thread. */
-    private static final class Recorder
-    {
-        private final History history = new History();
-
-        synchronized void add(final java.util.function.LongFunction<HistoryEvent> event)
-        {
-            history.add(event.apply(System.nanoTime()));
-        }
-
-        synchronized History history()
-        {
-            return history;
-        }
     }
 }

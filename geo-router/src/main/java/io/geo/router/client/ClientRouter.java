@@ -13,7 +13,7 @@ import io.geo.epaxos.primitives.OpType;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.config.Keyspace;
-import io.geo.router.host.ReplicaHost;
+import io.geo.router.host.ProtocolHost;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * its deadline is answered {@link ClientStatus#TIMEOUT} (the command may still commit, at most once). Single-
  * threaded: the duty-cycle thread calls everything.
  */
-public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.Listener
+public final class ClientRouter implements ClientEndpoint.Handler, ProtocolHost.Listener
 {
     /** Longest deadline a request may ask for; longer ones are cut to it. */
     public static final int MAX_REQUEST_TIMEOUT_MS = 600_000;
@@ -98,7 +98,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     private final LatencyRecorder latency;
     private final HashMap<SessionRequest, ArrayList<Pending>> pending = new HashMap<>();
     private final HashMap<Long, Integer> pendingByConnection = new HashMap<>();
-    private ReplicaHost host;
+    private ProtocolHost host;
     private long nowNs;
     private int pendingTotal;
     private long requests;
@@ -148,7 +148,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
     }
 
     /** Connects the router to the replica host it submits to (the host is built with this router as listener). */
-    public void host(final ReplicaHost host)
+    public void host(final ProtocolHost host)
     {
         this.host = host;
     }
@@ -202,6 +202,13 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             return;
         }
         final Command command = toCommand(request);
+        if (command.encodedSize() > limits.maxCommandBytes())
+        {
+            rejected++;
+            answer(client, request.correlation(), ClientStatus.INVALID, "the command is " + command.encodedSize() +
+                " bytes encoded; the limit is " + limits.maxCommandBytes());
+            return;
+        }
         if (request.staleRead() && command.isReadOnly())
         {
             staleReads++;
@@ -233,7 +240,14 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
         if (!alreadyWaiting)
         {
             // a retry of a request this node is still working on waits for the same outcome
-            host.submit(command, nowNs);
+            if (keyspaces.get(request.ops().get(0).keyspace()).isRegional())
+            {
+                host.submitRegional(command, nowNs);
+            }
+            else
+            {
+                host.submit(command, nowNs);
+            }
         }
     }
 
@@ -258,6 +272,7 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             return Refusal.invalid("request has " + ops.size() + " ops; the limit is " + limits.maxOpsPerCommand());
         }
         Keyspace.Scope scope = null;
+        String scopeRegion = null;
         for (int i = 0; i < ops.size(); i++)
         {
             final ClientOp op = ops.get(i);
@@ -271,6 +286,21 @@ public final class ClientRouter implements ClientEndpoint.Handler, ReplicaHost.L
             {
                 return new Refusal(ClientStatus.MIXED_SCOPE, "mixed scopes: one command cannot touch " +
                     scope.name().toLowerCase() + " and " + keyspace.scope().name().toLowerCase() + " keyspaces");
+            }
+            if (keyspace.isRegional())
+            {
+                if (scopeRegion != null && !scopeRegion.equals(keyspace.region()))
+                {
+                    return new Refusal(ClientStatus.MIXED_SCOPE, "mixed scopes: one command cannot touch the " +
+                        "keyspaces of two regions (" + scopeRegion + " and " + keyspace.region() + ")");
+                }
+                if (!keyspace.region().equals(region))
+                {
+                    return Refusal.invalid("keyspace '" + keyspace.name() + "' belongs to region " +
+                        keyspace.region() + " and only its nodes serve it; this node is in " + region +
+                        ": connect to a node of " + keyspace.region());
+                }
+                scopeRegion = keyspace.region();
             }
             scope = keyspace.scope();
             if (op.key().length > maxUserKeyBytes)

@@ -1,5 +1,6 @@
 package io.geo.router.config;
 
+import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.storage.Durability;
 import io.geo.wan.WanProfile;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -20,10 +22,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An immutable, validated cluster config: the cluster's name, id and shared secret, its WAN profile, its nodes (one
- * per region for now), the address each node sends to in order to reach each other node (through the UDP relay
- * when the config names one), the Aeron transport settings, the durability and the protocol's timeouts and limits.
- * Loaded from a {@code .cluster} file whose format is described in {@code docs/cluster-config.md}; every config
- * that loads is complete and valid, and {@link #replicaConfig(int)} concludes for every node.
+ * or more per region), the address each node sends to in order to reach each other node (through the UDP relay
+ * when the config names one), the Aeron transport settings, the durability, the protocol's timeouts and limits and
+ * the keyspaces. Loaded from a {@code .cluster} file whose format is described in {@code docs/cluster-config.md};
+ * every config that loads is complete and valid, and {@link #replicaConfig(int)} (and, for a {@link #hydra()}
+ * config, {@link #regionLogConfig(int)}) concludes for every node.
+ * <p>
+ * Two topologies ({@link #hydra()}): <em>flat</em>, one node per region and each node one EPaxos replica; and
+ * <em>Hydra</em> (a region with several nodes, a region group, or a regional keyspace), where each region is one
+ * EPaxos replica whose nodes all hold a copy of it, fed by the region's log.
  * <p>
  * Safe to share between threads. {@link #toString()} never shows the secret.
  */
@@ -63,6 +70,22 @@ public final class ClusterConfig
     /** Largest timeout accepted, in milliseconds (10 minutes). */
     public static final long MAX_TIMEOUT_MS = 600_000;
 
+    /** The largest client command (encoded), whatever the term length: {@code ReplicaConfig}'s default. */
+    public static final int MAX_COMMAND_BYTES = 512 * 1024;
+    /** Bytes of the authenticated frame header before each message between nodes. */
+    static final int FRAME_HEADER_BYTES = io.geo.router.transport.FrameCodec.HEADER_LENGTH;
+    /** Room an EPaxos message needs besides its command (header, ballot, seq, deps of about a hundred instances). */
+    static final int EPAXOS_MESSAGE_ROOM_BYTES = 1024;
+    /**
+     * Heartbeats of a region log leader: each one wakes every node of the region, so an idle region costs CPU in
+     * proportion (the simulator's 5 ms kept nine idle sidecars on one machine at about 10% of a core each).
+     */
+    static final long REGION_LOG_HEARTBEAT_MS = 20;
+    /** A region log node that hears no leader for this long (randomized up to twice) stands for election. */
+    static final long REGION_LOG_ELECTION_TIMEOUT_MS = 100;
+    /** Room a region log message needs besides its entries' payloads (headers, slots, views, per-entry fields). */
+    static final int REGION_LOG_MESSAGE_ROOM_BYTES = 4096;
+
     /** Derived retransmit timeout: {@code RETRANSMIT_RTT_FACTOR * max RTT + RETRANSMIT_MARGIN_MS}. */
     public static final double RETRANSMIT_RTT_FACTOR = 2.0;
 
@@ -81,6 +104,13 @@ public final class ClusterConfig
     /** See {@link #FAST_PATH_RTT_FACTOR}. */
     public static final long FAST_PATH_MARGIN_MS = 10;
 
+    /**
+     * Added to the derived fast-path timeout of a region in a Hydra config: the region log rounds a fast path pays
+     * on top of the WAN round trip (the leader region's pre-accept, the remote regions' pre-accepts, applying the
+     * replies), on a LAN.
+     */
+    public static final long REGION_LOG_MARGIN_MS = 5;
+
     private final String source;
     private final String name;
     private final long clusterId;
@@ -88,6 +118,8 @@ public final class ClusterConfig
     private final WanProfile wanProfile;
     private final RelayConfig relay;
     private final List<ClusterNode> nodes;
+    private final boolean hydra;
+    private final List<List<ClusterNode>> nodesByRegion;
     private final InetSocketAddress[] sendAddresses;
     private final int streamId;
     private final int termLengthBytes;
@@ -103,7 +135,10 @@ public final class ClusterConfig
     private final byte[] clientPassword;
     private final long idleMaxParkUs;
 
-    /** Takes ownership of the arrays; the parser guarantees they are complete and valid. */
+    /**
+     * Takes ownership of the arrays; the parser guarantees they are complete and valid (every region of the WAN
+     * profile has a node; {@code fastPathTimeoutMs} holds one value per node, its region's in a Hydra config).
+     */
     ClusterConfig(
         final String source,
         final String name,
@@ -112,6 +147,7 @@ public final class ClusterConfig
         final WanProfile wanProfile,
         final RelayConfig relay,
         final List<ClusterNode> nodes,
+        final boolean hydra,
         final InetSocketAddress[] sendAddresses,
         final int streamId,
         final int termLengthBytes,
@@ -134,6 +170,21 @@ public final class ClusterConfig
         this.wanProfile = wanProfile;
         this.relay = relay;
         this.nodes = List.copyOf(nodes);
+        this.hydra = hydra;
+        final List<List<ClusterNode>> byRegion = new ArrayList<>(wanProfile.regionCount());
+        for (int region = 0; region < wanProfile.regionCount(); region++)
+        {
+            byRegion.add(new ArrayList<>());
+        }
+        for (final ClusterNode node : this.nodes)
+        {
+            byRegion.get(node.regionIndex()).add(node); // nodes are in id order, so each region's list is too
+        }
+        for (int region = 0; region < byRegion.size(); region++)
+        {
+            byRegion.set(region, List.copyOf(byRegion.get(region)));
+        }
+        this.nodesByRegion = List.copyOf(byRegion);
         this.sendAddresses = sendAddresses;
         this.streamId = streamId;
         this.termLengthBytes = termLengthBytes;
@@ -257,7 +308,10 @@ public final class ClusterConfig
         return nodes;
     }
 
-    /** Number of nodes, odd, equal to the WAN profile's region count. */
+    /**
+     * Number of nodes: odd, at least one per region of the WAN profile; in a flat config (not {@link #hydra()})
+     * equal to the region count.
+     */
     public int nodeCount()
     {
         return nodes.size();
@@ -271,6 +325,44 @@ public final class ClusterConfig
     public ClusterNode node(final int id)
     {
         return nodes.get(id);
+    }
+
+    /**
+     * True for a Hydra topology: some region has more than one node (a region group) or some keyspace is regional.
+     * Then each region is one EPaxos replica ({@link #replicaConfig(int)}: replica id = region index) whose nodes
+     * share a region log ({@link #regionLogConfig(int)}). False for a flat topology: one node per region, each node
+     * one EPaxos replica (replica id = node id).
+     */
+    public boolean hydra()
+    {
+        return hydra;
+    }
+
+    /** Number of regions: the WAN profile's, odd; every region has at least one node. */
+    public int regionCount()
+    {
+        return nodesByRegion.size();
+    }
+
+    /**
+     * The nodes of one region, sorted by id; {@code regionNodes(r).get(i).indexInRegion() == i}. Unmodifiable.
+     *
+     * @param regionIndex the region's index in the WAN profile ({@link ClusterNode#regionIndex()}).
+     * @throws IndexOutOfBoundsException if the index is outside [0, {@link #regionCount()}).
+     */
+    public List<ClusterNode> regionNodes(final int regionIndex)
+    {
+        return nodesByRegion.get(Objects.checkIndex(regionIndex, nodesByRegion.size()));
+    }
+
+    /**
+     * The canonical name (never an alias) of one region of the WAN profile.
+     *
+     * @throws IndexOutOfBoundsException if the index is outside [0, {@link #regionCount()}).
+     */
+    public String regionName(final int regionIndex)
+    {
+        return wanProfile.regions().get(Objects.checkIndex(regionIndex, nodesByRegion.size()));
     }
 
     /**
@@ -313,7 +405,10 @@ public final class ClusterConfig
 
     /**
      * How long node {@code node}, as command leader, waits for a fast quorum once it has a slow quorum: the
-     * {@code fast-path-timeout-ms} line, else derived from the RTT to the node's nearest fast quorum.
+     * {@code fast-path-timeout-ms} line, else derived from the RTT to the node's nearest fast quorum. In a
+     * {@link #hydra()} config the command leader is the node's region: the value is the region's, the same for all
+     * its nodes, derived from the RTT to the region's nearest fast quorum of regions plus
+     * {@link #REGION_LOG_MARGIN_MS}.
      *
      * @throws IndexOutOfBoundsException if the id is outside [0, {@link #nodeCount()}).
      */
@@ -346,8 +441,10 @@ public final class ClusterConfig
         return maxLiveInstances;
     }
 
-    /** The cluster's seed; node i's replica gets {@code seed + i}. */
-    /** The keyspaces commands may address, in declaration order ({@code kv} alone when none is declared). */
+    /**
+     * The keyspaces commands may address, global and regional, in declaration order ({@code kv}, global, alone when
+     * none is declared). Unmodifiable.
+     */
     public List<Keyspace> keyspaces()
     {
         return keyspaces;
@@ -375,15 +472,22 @@ public final class ClusterConfig
         return Optional.ofNullable(clientPassword).map(byte[]::clone);
     }
 
+    /**
+     * The cluster's seed: in a flat config node i's replica gets {@code seed + i}; in a {@link #hydra()} config
+     * region r's replica gets {@code seed + r} and node i's region log {@code seed + i}.
+     */
     public long seed()
     {
         return seed;
     }
 
     /**
-     * The protocol settings of one node's EPaxos replica: replica id and count, timeouts, limits and seed; every
-     * other setting keeps {@link ReplicaConfig}'s default. A new, concluded instance on each call (the caller may
-     * change it and must then conclude it again).
+     * The protocol settings of the EPaxos replica node {@code node} runs: replica id and count, timeouts, limits and
+     * seed; every other setting keeps {@link ReplicaConfig}'s default. Flat: the node's own replica, replica id =
+     * node id, count = node count, seed + node id. {@link #hydra()}: the replica of the node's region, of which every
+     * node of the region holds a copy: replica id = region index, count = {@link #regionCount()}, seed + region
+     * index; all nodes of a region get equal settings, so their copies, fed the same log, go through the same
+     * states. A new, concluded instance on each call (the caller may change it and must then conclude it again).
      *
      * @throws IndexOutOfBoundsException if the id is outside [0, {@link #nodeCount()}).
      */
@@ -395,15 +499,72 @@ public final class ClusterConfig
 
     ReplicaConfig unconcludedReplicaConfig(final int node)
     {
+        final int replicaId = hydra ? nodes.get(node).regionIndex() : node;
         return new ReplicaConfig()
-            .replicaId(node)
-            .replicaCount(nodes.size())
-            .randomSeed(seed + node)
+            .replicaId(replicaId)
+            .replicaCount(hydra ? nodesByRegion.size() : nodes.size())
+            .randomSeed(seed + replicaId)
             .retransmitTimeoutNs(TimeUnit.MILLISECONDS.toNanos(retransmitTimeoutMs))
             .fastPathTimeoutNs(TimeUnit.MILLISECONDS.toNanos(fastPathTimeoutMs[node]))
             .recoveryTimeoutNs(TimeUnit.MILLISECONDS.toNanos(recoveryTimeoutMs))
             .maxInFlightCommands(maxInFlightCommands)
-            .maxLiveInstances(maxLiveInstances);
+            .maxLiveInstances(maxLiveInstances)
+            .maxCommandBytes(maxCommandBytes());
+    }
+
+    /**
+     * The largest command (encoded) a client may submit: what one message between nodes carries at the configured
+     * term length (Aeron carries at most an eighth of a term in one message), less the frame header and room for
+     * the rest of an EPaxos message (deps, ballots); with region groups, less also the region log message's own
+     * bytes (the command travels inside a log entry). At most {@link #MAX_COMMAND_BYTES}.
+     */
+    public int maxCommandBytes()
+    {
+        final int room = maxMessageBytes() - FRAME_HEADER_BYTES - EPAXOS_MESSAGE_ROOM_BYTES -
+            (hydra ? REGION_LOG_MESSAGE_ROOM_BYTES : 0);
+        return Math.min(MAX_COMMAND_BYTES, room);
+    }
+
+    /** The largest message between two nodes: an eighth of the Aeron term. */
+    public int maxMessageBytes()
+    {
+        return termLengthBytes / 8;
+    }
+
+    /**
+     * The settings of node {@code node}'s region log in a {@link #hydra()} config: node id =
+     * {@link ClusterNode#indexInRegion()}, node count = the region's node count (1, 3, 5 or 7), random seed =
+     * {@code seed + node id}; every other setting keeps {@link RegionLogConfig}'s default, which suits a LAN. A new,
+     * concluded instance on each call (the caller may change it and must then conclude it again).
+     *
+     * @throws IllegalStateException     if the config is flat: its nodes have no region log.
+     * @throws IndexOutOfBoundsException if the id is outside [0, {@link #nodeCount()}).
+     */
+    public RegionLogConfig regionLogConfig(final int node)
+    {
+        if (!hydra)
+        {
+            throw new IllegalStateException("cluster config " + source + " is flat (one node per region, no " +
+                "regional keyspace): its nodes have no region log");
+        }
+        Objects.checkIndex(node, nodes.size());
+        return unconcludedRegionLogConfig(node).conclude();
+    }
+
+    RegionLogConfig unconcludedRegionLogConfig(final int node)
+    {
+        final ClusterNode clusterNode = nodes.get(node);
+        // one batch of entries, or one snapshot chunk, must fit in a message between nodes
+        final int maxBatch = maxMessageBytes() - FRAME_HEADER_BYTES - REGION_LOG_MESSAGE_ROOM_BYTES;
+        return new RegionLogConfig()
+            .nodeId(clusterNode.indexInRegion())
+            .nodeCount(nodesByRegion.get(clusterNode.regionIndex()).size())
+            .randomSeed(seed + node)
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(REGION_LOG_HEARTBEAT_MS))
+            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(REGION_LOG_ELECTION_TIMEOUT_MS))
+            .maxPayloadBytes(maxBatch)
+            .maxBatchBytes(maxBatch)
+            .snapshotChunkBytes(maxBatch / 2);
     }
 
     @Override
@@ -411,7 +572,8 @@ public final class ClusterConfig
     {
         return "ClusterConfig{source=" + source + ", name=" + name + ", clusterId=" + clusterId +
             ", secret=<" + secret.length + " bytes>, wan=" + wanProfile.name() +
-            ", relay=" + (null == relay ? "none" : relay.source()) + ", nodes=" + nodes + ", streamId=" + streamId +
+            ", relay=" + (null == relay ? "none" : relay.source()) + ", hydra=" + hydra + ", nodes=" + nodes +
+            ", keyspaces=" + keyspaces + ", streamId=" + streamId +
             ", termLengthBytes=" + termLengthBytes + ", durability=" + durability +
             ", fastPathTimeoutMs=" + Arrays.toString(fastPathTimeoutMs) +
             ", retransmitTimeoutMs=" + retransmitTimeoutMs + ", recoveryTimeoutMs=" + recoveryTimeoutMs +

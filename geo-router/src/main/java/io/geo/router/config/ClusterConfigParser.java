@@ -1,5 +1,6 @@
 package io.geo.router.config;
 
+import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.storage.Durability;
 import io.geo.wan.WanProfile;
@@ -73,7 +74,12 @@ final class ClusterConfigParser
         SYNTAX_BY_KEY.put("client-password-file", "client-password-file <path>");
     }
 
-    private static final String KEYSPACE_SYNTAX = "keyspace <name> global";
+    private static final String KEYSPACE_SYNTAX = "keyspace <name> global|regional:<region>";
+    private static final String REGIONAL_SCOPE = "regional";
+    /** Node counts a region log accepts ({@link RegionLogConfig#conclude()}): a majority of 2F + 1 nodes. */
+    private static final String REGION_GROUP_SIZES = "1, 3, 5 or 7";
+    private static final int MAX_REGION_GROUP_NODES = 7;
+    private static final int REGION_GROUP_SHOWN_MAX = 8;
     static final int MAX_KEYSPACES = 256;
     static final int MAX_CLIENTS_LIMIT = 65_536;
 
@@ -117,7 +123,7 @@ final class ClusterConfigParser
     private int maxClients = ClusterConfig.DEFAULT_MAX_CLIENTS;
     private long idleMaxParkUs = ClusterConfig.DEFAULT_IDLE_MAX_PARK_US;
     private byte[] clientPassword;
-    private final LinkedHashMap<String, Keyspace> keyspaces = new LinkedHashMap<>();
+    private final ArrayList<KeyspaceLine> keyspaceLines = new ArrayList<>();
     private final HashMap<String, Integer> lineByKeyspace = new HashMap<>();
 
     private final ArrayList<NodeLine> nodeLines = new ArrayList<>();
@@ -129,6 +135,11 @@ final class ClusterConfigParser
     /** A node line as read, before its region is looked up in the WAN profile (which may come later). */
     private record NodeLine(
         int id, String region, InetSocketAddress endpoint, InetSocketAddress client, Path dataDir, int line)
+    {
+    }
+
+    /** A keyspace line as read; a regional one's region (null for global) is looked up in build(), as for nodes. */
+    private record KeyspaceLine(String name, String region, int line)
     {
     }
 
@@ -260,22 +271,34 @@ final class ClusterConfigParser
             throw error(lineNumber, "keyspace " + quote(keyspaceName) + " declared twice (first on line " + earlier +
                 ")");
         }
-        if ("regional".equals(tokens[2]))
+        final String scope = tokens[2];
+        String region = null;
+        if (scope.startsWith(REGIONAL_SCOPE))
         {
-            throw error(lineNumber, "keyspace " + quote(keyspaceName) + ": scope 'regional' needs region groups " +
-                "(several nodes per region ordering the keyspace in their region log), which this version does " +
-                "not support yet; declare it 'global'");
+            final String prefix = REGIONAL_SCOPE + ":";
+            region = scope.startsWith(prefix) ? scope.substring(prefix.length()) : "";
+            if (region.isEmpty() || region.indexOf(':') >= 0)
+            {
+                throw error(lineNumber, "malformed scope " + quote(scope) + " of keyspace " + quote(keyspaceName) +
+                    ": expected 'regional:<region>', a region of the WAN profile by name or alias, without spaces " +
+                    "(such as 'regional:us-east-1')");
+            }
         }
-        if (!"global".equals(tokens[2]) || tokens.length != 3)
+        else if (!"global".equals(scope))
         {
             throw error(lineNumber, "malformed keyspace line " + quote(String.join(" ", tokens)) + ": expected '" +
                 KEYSPACE_SYNTAX + "'");
         }
-        if (keyspaces.size() >= MAX_KEYSPACES)
+        if (tokens.length != 3)
+        {
+            throw error(lineNumber, "malformed keyspace line " + quote(String.join(" ", tokens)) + ": expected '" +
+                KEYSPACE_SYNTAX + "'");
+        }
+        if (keyspaceLines.size() >= MAX_KEYSPACES)
         {
             throw error(lineNumber, "more than " + MAX_KEYSPACES + " keyspaces");
         }
-        keyspaces.put(keyspaceName, new Keyspace(keyspaceName, Keyspace.Scope.GLOBAL));
+        keyspaceLines.add(new KeyspaceLine(keyspaceName, region, lineNumber));
         lineByKeyspace.put(keyspaceName, lineNumber);
     }
 
@@ -389,8 +412,8 @@ final class ClusterConfigParser
         requireLine("wan");
         if (nodeLines.isEmpty())
         {
-            throw error(ClusterConfigException.NO_LINE, "no node lines: add '" + NODE_SYNTAX + "' lines (one per " +
-                "region of WAN profile " + quote(wanProfile.name()) + ")");
+            throw error(ClusterConfigException.NO_LINE, "no node lines: add '" + NODE_SYNTAX + "' lines (at least " +
+                "one per region of WAN profile " + quote(wanProfile.name()) + ")");
         }
 
         final int n = nodeLines.size();
@@ -410,15 +433,11 @@ final class ClusterConfigParser
                     "ids 0.." + (n - 1) + " (missing: " + describe(missing) + ")");
             }
         }
-        if (n % 2 == 0)
-        {
-            throw error(ClusterConfigException.NO_LINE, n + " nodes: the node count must be odd (2F + 1 nodes " +
-                "tolerate F failures)");
-        }
-
-        final ClusterNode[] nodes = new ClusterNode[n];
-        final int[] nodeByRegion = new int[wanProfile.regionCount()];
-        Arrays.fill(nodeByRegion, -1);
+        final int regionCount = wanProfile.regionCount();
+        final int[] regionById = new int[n];
+        final int[] nodeCountByRegion = new int[regionCount];
+        final int[] firstNodeByRegion = new int[regionCount];
+        NodeLine firstGroupLine = null;
         for (final NodeLine line : nodeLines)
         {
             final int region;
@@ -430,32 +449,82 @@ final class ClusterConfigParser
             {
                 throw error(line.line(), ex.getMessage());
             }
-            final String regionName = wanProfile.regions().get(region);
-            if (nodeByRegion[region] >= 0)
+            regionById[line.id()] = region;
+            if (0 == nodeCountByRegion[region])
             {
-                final int other = nodeByRegion[region];
-                throw error(line.line(), "node " + line.id() + " is in region " + quote(regionName) + " like node " +
-                    other + " (line " + nodeLineById.get(other).line() + "): several nodes in one region (a region " +
-                    "group) are not yet supported, they come with the Hydra region log; give each node a region " +
-                    "of its own");
+                firstNodeByRegion[region] = line.id();
             }
-            nodeByRegion[region] = line.id();
-            nodes[line.id()] = new ClusterNode(
-                line.id(), region, regionName, line.endpoint(), line.client(), line.dataDir(), line.line());
+            else if (null == firstGroupLine)
+            {
+                firstGroupLine = line;
+            }
+            nodeCountByRegion[region]++;
         }
-        if (n != wanProfile.regionCount())
+        final List<Keyspace> keyspaces = resolveKeyspaces();
+
+        if (null != firstGroupLine && null != relay)
         {
-            final ArrayList<String> empty = new ArrayList<>();
-            for (int region = 0; region < nodeByRegion.length; region++)
+            final int region = regionById[firstGroupLine.id()];
+            final int other = firstNodeByRegion[region];
+            throw error(firstGroupLine.line(), "node " + firstGroupLine.id() + " is in region " +
+                quote(wanProfile.regions().get(region)) + " like node " + other + " (line " +
+                nodeLineById.get(other).line() + "): region groups cannot go through the relay (relay line " +
+                lineByKey.get("relay") + "), which has one endpoint per region; drop the relay line so that the " +
+                "nodes send to each other's endpoints directly");
+        }
+        for (int region = 0; region < regionCount; region++)
+        {
+            final int count = nodeCountByRegion[region];
+            if (count > 0 && (count % 2 == 0 || count > MAX_REGION_GROUP_NODES))
             {
-                if (nodeByRegion[region] < 0)
-                {
-                    empty.add(wanProfile.regions().get(region));
-                }
+                throw error(ClusterConfigException.NO_LINE, "region " + quote(wanProfile.regions().get(region)) +
+                    " has " + count + " nodes (" + describeRegionNodes(regionById, region) + "): a region group " +
+                    "needs " + REGION_GROUP_SIZES + " nodes (a region log of 2F + 1 nodes tolerates F failures)");
             }
-            throw error(ClusterConfigException.NO_LINE, n + " nodes for the " + wanProfile.regionCount() +
-                " regions of WAN profile " + quote(wanProfile.name()) + ": one node per region is needed (no node " +
-                "in " + describe(empty) + ")");
+        }
+        if (regionCount % 2 == 0)
+        {
+            throw error(ClusterConfigException.NO_LINE, regionCount + " regions in WAN profile " +
+                quote(wanProfile.name()) + ": the region count must be odd (each region is an EPaxos replica; 2F + 1 " +
+                "regions tolerate F failures)");
+        }
+        // One node per region: today's message. With region groups an odd number of regions of odd sizes is odd,
+        // so only a region without nodes can make the count even: reported below, by name.
+        if (null == firstGroupLine && n % 2 == 0)
+        {
+            throw error(ClusterConfigException.NO_LINE, n + " nodes: the node count must be odd (2F + 1 nodes " +
+                "tolerate F failures)");
+        }
+        final ArrayList<String> empty = new ArrayList<>();
+        for (int region = 0; region < regionCount; region++)
+        {
+            if (0 == nodeCountByRegion[region])
+            {
+                empty.add(wanProfile.regions().get(region));
+            }
+        }
+        if (!empty.isEmpty())
+        {
+            throw error(ClusterConfigException.NO_LINE, n + " nodes for the " + regionCount + " regions of WAN " +
+                "profile " + quote(wanProfile.name()) + ": every region needs at least one node (no node in " +
+                describe(empty) + ")");
+        }
+
+        boolean hydra = null != firstGroupLine;
+        for (final Keyspace keyspace : keyspaces)
+        {
+            hydra |= keyspace.isRegional();
+        }
+
+        final ClusterNode[] nodes = new ClusterNode[n];
+        final int[] nextIndexByRegion = new int[regionCount];
+        for (int id = 0; id < n; id++)
+        {
+            // Ids ascending: a node's index in its region is its rank by id there.
+            final NodeLine line = nodeLineById.get(id);
+            final int region = regionById[id];
+            nodes[id] = new ClusterNode(id, region, nextIndexByRegion[region]++, wanProfile.regions().get(region),
+                line.endpoint(), line.client(), line.dataDir(), line.line());
         }
 
         final InetSocketAddress[] sendAddresses = new InetSocketAddress[n * n];
@@ -475,13 +544,21 @@ final class ClusterConfigParser
             }
         }
 
+        // The EPaxos replicas and their regions: flat, one per node; Hydra, one per region.
+        final int[] replicaRegions = new int[hydra ? regionCount : n];
+        for (int replica = 0; replica < replicaRegions.length; replica++)
+        {
+            replicaRegions[replica] = hydra ? replica : regionById[replica];
+        }
         final long[] fastPathTimeoutsMs = new long[n];
         for (int node = 0; node < n; node++)
         {
+            final int replica = hydra ? regionById[node] : node;
             fastPathTimeoutsMs[node] = fastPathTimeoutMs >= 0 ? fastPathTimeoutMs :
-                derivedFastPathTimeoutMs(wanProfile, nodes, node);
+                derivedFastPathTimeoutMs(wanProfile, replicaRegions, replica) +
+                (hydra ? ClusterConfig.REGION_LOG_MARGIN_MS : 0);
         }
-        final double maxRttMs = maxRttMs(wanProfile, nodes);
+        final double maxRttMs = maxRttMs(wanProfile, replicaRegions);
         final long retransmitMs = retransmitTimeoutMs > 0 ? retransmitTimeoutMs : derivedTimeoutMs(
             maxRttMs, ClusterConfig.RETRANSMIT_RTT_FACTOR, ClusterConfig.RETRANSMIT_MARGIN_MS);
         final long recoveryMs = recoveryTimeoutMs > 0 ? recoveryTimeoutMs : derivedTimeoutMs(
@@ -495,6 +572,7 @@ final class ClusterConfigParser
             wanProfile,
             relay,
             Arrays.asList(nodes),
+            hydra,
             sendAddresses,
             streamId,
             termLengthBytes,
@@ -505,17 +583,62 @@ final class ClusterConfigParser
             maxInFlightCommands,
             maxLiveInstances,
             seed,
-            keyspaces.isEmpty() ? List.of(new Keyspace(Keyspace.DEFAULT_NAME, Keyspace.Scope.GLOBAL)) :
-                List.copyOf(keyspaces.values()),
+            keyspaces,
             maxClients,
             clientPassword,
             idleMaxParkUs);
         for (int node = 0; node < n; node++)
         {
             concludeReplicaConfig(config, node);
+            if (hydra)
+            {
+                concludeRegionLogConfig(config, node);
+            }
         }
 
         return config;
+    }
+
+    /** The declared keyspaces with their regions looked up in the WAN profile; {@code kv} alone when none is. */
+    private List<Keyspace> resolveKeyspaces() throws ClusterConfigException
+    {
+        if (keyspaceLines.isEmpty())
+        {
+            return List.of(Keyspace.global(Keyspace.DEFAULT_NAME));
+        }
+        final ArrayList<Keyspace> resolved = new ArrayList<>(keyspaceLines.size());
+        for (final KeyspaceLine line : keyspaceLines)
+        {
+            if (null == line.region())
+            {
+                resolved.add(Keyspace.global(line.name()));
+                continue;
+            }
+            try
+            {
+                final int region = wanProfile.regionIndex(line.region());
+                resolved.add(Keyspace.regional(line.name(), wanProfile.regions().get(region)));
+            }
+            catch (final WanProfileException ex)
+            {
+                throw error(line.line(), "keyspace " + quote(line.name()) + ": " + ex.getMessage());
+            }
+        }
+        return List.copyOf(resolved);
+    }
+
+    /** {@code node 0 on line 5, node 3 on line 8}: the nodes of one region in id order, at most a few. */
+    private String describeRegionNodes(final int[] regionById, final int region)
+    {
+        final ArrayList<String> items = new ArrayList<>();
+        for (int id = 0; id < regionById.length; id++)
+        {
+            if (regionById[id] == region)
+            {
+                items.add("node " + id + " on line " + nodeLineById.get(id).line());
+            }
+        }
+        return describe(items, REGION_GROUP_SHOWN_MAX);
     }
 
     /** The relay must emulate the cluster's WAN, forward to the nodes' endpoints and listen on fixed ports. */
@@ -537,7 +660,8 @@ final class ClusterConfigParser
             {
                 throw error(node.line(), "endpoint " + quote(format(node.endpoint())) + " of node " + node.id() +
                     " differs from the endpoint of region " + node.regionName() + " in the relay config, " +
-                    quote(format(relayEndpoint)) + " (" + relay.source() + ":" + relay.endpointLine(node.regionIndex()) +
+                    quote(format(relayEndpoint)) + " (" + relay.source() + ":" +
+                    relay.endpointLine(node.regionIndex()) +
                     "): the relay forwards to its endpoint, so the two must be equal");
             }
             if (node.client().equals(relay.controlAddress()))
@@ -599,6 +723,20 @@ final class ClusterConfigParser
         }
     }
 
+    /** The region log settings of a node of a Hydra config; the parser checked the region sizes already. */
+    private void concludeRegionLogConfig(final ClusterConfig config, final int node) throws ClusterConfigException
+    {
+        try
+        {
+            config.unconcludedRegionLogConfig(node).conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw error(config.node(node).line(), "region log settings of node " + node + " rejected: " +
+                ex.getMessage(), ex);
+        }
+    }
+
     /** {@code maxLiveInstances} from {@code "bad setting maxLiveInstances=7: expected ..."}, else null. */
     private static String replicaSettingName(final String message)
     {
@@ -611,37 +749,40 @@ final class ClusterConfigParser
         return equals < 0 ? null : message.substring(prefix.length(), equals);
     }
 
-    /** Largest RTT between the regions of two nodes, in ms; 0 for one node. */
-    static double maxRttMs(final WanProfile profile, final ClusterNode[] nodes)
+    /** Largest RTT between the regions of two replicas, in ms; 0 for one replica. */
+    static double maxRttMs(final WanProfile profile, final int[] replicaRegions)
     {
         double max = 0;
-        for (final ClusterNode a : nodes)
+        for (final int a : replicaRegions)
         {
-            for (final ClusterNode b : nodes)
+            for (final int b : replicaRegions)
             {
-                max = Math.max(max, profile.rttMs(a.regionIndex(), b.regionIndex()));
+                max = Math.max(max, profile.rttMs(a, b));
             }
         }
         return max;
     }
 
     /**
-     * The fast-path timeout of a node: 1.25 x the RTT after which it has heard from a fast quorum (itself and the
-     * fast quorum size - 1 nearest other nodes), + 10 ms, rounded up to the millisecond.
+     * The fast-path timeout of a replica (a node in a flat config, a region in a Hydra one, before the region log
+     * margin): 1.25 x the RTT after which it has heard from a fast quorum (itself and the fast quorum size - 1
+     * nearest other replicas), + 10 ms, rounded up to the millisecond.
+     *
+     * @param replicaRegions the region of each replica, by replica id.
      */
-    static long derivedFastPathTimeoutMs(final WanProfile profile, final ClusterNode[] nodes, final int node)
+    static long derivedFastPathTimeoutMs(final WanProfile profile, final int[] replicaRegions, final int replica)
     {
-        final int others = ReplicaConfig.fastQuorum(nodes.length) - 1;
+        final int others = ReplicaConfig.fastQuorum(replicaRegions.length) - 1;
         double quorumRttMs = 0;
         if (others > 0)
         {
-            final double[] rttsMs = new double[nodes.length - 1];
+            final double[] rttsMs = new double[replicaRegions.length - 1];
             int count = 0;
-            for (final ClusterNode other : nodes)
+            for (int other = 0; other < replicaRegions.length; other++)
             {
-                if (other.id() != node)
+                if (other != replica)
                 {
-                    rttsMs[count++] = profile.rttMs(nodes[node].regionIndex(), other.regionIndex());
+                    rttsMs[count++] = profile.rttMs(replicaRegions[replica], replicaRegions[other]);
                 }
             }
             Arrays.sort(rttsMs);
@@ -947,7 +1088,12 @@ final class ClusterConfigParser
 
     private static String describe(final List<String> items)
     {
-        final int shown = Math.min(items.size(), MISSING_SHOWN_MAX);
+        return describe(items, MISSING_SHOWN_MAX);
+    }
+
+    private static String describe(final List<String> items, final int shownMax)
+    {
+        final int shown = Math.min(items.size(), shownMax);
         final String more = items.size() > shown ? " and " + (items.size() - shown) + " more" : "";
         return String.join(", ", items.subList(0, shown)) + more;
     }

@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 
 /**
- * One node (sidecar) of a cluster, from a {@code node} line of a {@code .cluster} file: its replica id, its region,
+ * One node (sidecar) of a cluster, from a {@code node} line of a {@code .cluster} file: its id, its region,
  * the address its peer receiver listens on ({@code endpoint}, UDP), the address its client endpoint listens on
  * ({@code client}) and its data folder. Immutable; validated by {@link ClusterConfig#load(Path)}.
  */
@@ -12,6 +12,7 @@ public final class ClusterNode
 {
     private final int id;
     private final int regionIndex;
+    private final int indexInRegion;
     private final String regionName;
     private final InetSocketAddress endpoint;
     private final InetSocketAddress client;
@@ -21,6 +22,7 @@ public final class ClusterNode
     ClusterNode(
         final int id,
         final int regionIndex,
+        final int indexInRegion,
         final String regionName,
         final InetSocketAddress endpoint,
         final InetSocketAddress client,
@@ -29,6 +31,7 @@ public final class ClusterNode
     {
         this.id = id;
         this.regionIndex = regionIndex;
+        this.indexInRegion = indexInRegion;
         this.regionName = regionName;
         this.endpoint = endpoint;
         this.client = client;
@@ -36,16 +39,33 @@ public final class ClusterNode
         this.line = line;
     }
 
-    /** The node's id, which is also its EPaxos replica id: within [0, node count). */
+    /**
+     * The node's id: within [0, node count), dense over the whole cluster. In a flat config it is also the node's
+     * EPaxos replica id; in a Hydra config the replica id is the {@link #regionIndex()} (see
+     * {@link ClusterConfig#hydra()}).
+     */
     public int id()
     {
         return id;
     }
 
-    /** The index of the node's region in the cluster's WAN profile. */
+    /**
+     * The index of the node's region in the cluster's WAN profile's region list, within [0,
+     * {@link ClusterConfig#regionCount()}). In a Hydra config it is the EPaxos replica id of the node's region.
+     */
     public int regionIndex()
     {
         return regionIndex;
+    }
+
+    /**
+     * The node's rank by id among the nodes of its region, 0-based: within [0, size of
+     * {@link ClusterConfig#regionNodes(int)} of its region). 0 for every node of a flat config. In a Hydra config
+     * it is the node's id in its region log ({@link ClusterConfig#regionLogConfig(int)}).
+     */
+    public int indexInRegion()
+    {
+        return indexInRegion;
     }
 
     /** The name of the node's region (never an alias). */

@@ -7,6 +7,7 @@ import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.router.host.ProtocolHost;
 import io.geo.router.host.ReplicaHost;
 import io.geo.router.host.SyncableStore;
 import io.geo.router.transport.EmulatedWan;
@@ -38,7 +39,7 @@ public final class EmbeddedCluster
         long digest();
     }
 
-    private final class Client implements ReplicaHost.Listener
+    private final class Client implements ProtocolHost.Listener
     {
         final int process;
         final int region;
@@ -83,7 +84,7 @@ public final class EmbeddedCluster
     }
 
     /** Routes a host's outcomes to the client that submitted the command. */
-    private final class ClientRouter implements ReplicaHost.Listener
+    private final class ClientRouter implements ProtocolHost.Listener
     {
         @Override
         public void onCommitted(final Command command, final boolean fastPath)

@@ -19,21 +19,8 @@ import java.util.ArrayList;
  * client replies leave, and the replica learns the sync ({@code onSynced}) so committed instances may execute.
  * Single-threaded: every method is called from the duty-cycle thread.
  */
-public final class ReplicaHost implements ClientResponder
+public final class ReplicaHost implements ProtocolHost, ClientResponder
 {
-    /** Where the outcomes of commands submitted at this node go (the client endpoint, the demo's clients). */
-    public interface Listener
-    {
-        /** The command's instance committed at this node (for commit latency). */
-        void onCommitted(Command command, boolean fastPath);
-
-        /** The command executed here with these results; released only after the group commit. */
-        void onExecuted(Command command, Result[] results);
-
-        /** The command was rejected and took no effect. */
-        void onRejected(Command command, Rejection reason, String detail);
-    }
-
     private static final int POLL_LIMIT = 256;
 
     private final int nodeId;
@@ -77,13 +64,14 @@ public final class ReplicaHost implements ClientResponder
     }
 
     /** Proposes a client command with this node as command leader; the outcome reaches the listener. */
+    @Override
     public void submit(final Command command, final long nowNs)
     {
         this.nowNs = nowNs;
         replica.submit(command, nowNs);
     }
 
-    /** One duty-cycle step; returns the amount of work done (0 = idle, the caller may back off). */
+    @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
@@ -160,16 +148,19 @@ public final class ReplicaHost implements ClientResponder
     }
 
     /** The hosted replica, for counters and convergence checks (read from the duty-cycle thread only). */
+    @Override
     public EpaxosReplica replicaView()
     {
         return replica;
     }
 
+    @Override
     public long syncs()
     {
         return syncs;
     }
 
+    @Override
     public long sendFailures()
     {
         return sendFailures;

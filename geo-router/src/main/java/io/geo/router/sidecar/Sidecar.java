@@ -5,7 +5,10 @@ import io.geo.router.client.ClientEndpoint;
 import io.geo.router.client.ClientRouter;
 import io.geo.router.config.ClusterConfig;
 import io.geo.router.config.ClusterNode;
+import io.geo.router.host.HydraHost;
+import io.geo.router.host.ProtocolHost;
 import io.geo.router.host.ReplicaHost;
+import io.geo.router.host.WalSyncableLogStore;
 import io.geo.router.host.WalSyncableStore;
 import io.geo.router.state.ChronicleStateMachine;
 import io.geo.router.state.ChronicleStateMachineConfig;
@@ -16,7 +19,11 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,13 +42,16 @@ public final class Sidecar implements AutoCloseable
 {
     private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long EXPIRE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often a region group's log leader appends a clock tick for the region's replica timers. */
+    private static final long HYDRA_TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final ClusterConfig config;
     private final ClusterNode node;
-    private final WalSyncableStore store;
+    private final AutoCloseable store;
+    private final FileChannel dataLock;
     private final ChronicleStateMachine stateMachine;
     private final AeronTransport transport;
-    private final ReplicaHost host;
+    private final ProtocolHost host;
     private final ClientRouter router;
     private final ClientEndpoint clients;
     private final ClientLatency latency = new ClientLatency();
@@ -52,11 +62,12 @@ public final class Sidecar implements AutoCloseable
     {
         this.config = config;
         this.node = config.node(nodeId);
-        WalSyncableStore openedStore = null;
+        AutoCloseable openedStore = null;
+        FileChannel openedLock = null;
         ChronicleStateMachine openedState = null;
         AeronTransport openedTransport = null;
         ClientEndpoint openedClients = null;
-        ReplicaHost openedHost = null;
+        ProtocolHost openedHost = null;
         final List<WireMessage.NodeAddress> clientAddresses = new ArrayList<>();
         for (final ClusterNode peer : config.nodes())
         {
@@ -69,15 +80,23 @@ public final class Sidecar implements AutoCloseable
             latency);
         try
         {
-            openedStore = new WalSyncableStore(node.dataDir().resolve("wal"), config.durability());
+            if (config.hydra())
+            {
+                // The region log is the durable truth of a region group's node: its state is rebuilt from the log at
+                // every start (until snapshots of a region's replica exist, docs/hydra.md), under a lock of its own.
+                openedLock = lockDataDir(node);
+                deleteTree(node.dataDir().resolve("state"));
+            }
             openedState = new ChronicleStateMachine(new ChronicleStateMachineConfig()
                 .directory(node.dataDir().resolve("state"))
                 .conclude());
             final List<String> endpoints = new ArrayList<>();
             final Map<Integer, String> sendAddresses = new HashMap<>();
+            final int[] regionOfNode = new int[config.nodeCount()];
             for (final ClusterNode peer : config.nodes())
             {
                 endpoints.add(peer.endpointHost() + ":" + peer.endpointPort());
+                regionOfNode[peer.id()] = peer.regionIndex();
                 if (peer.id() != nodeId)
                 {
                     final var address = config.sendAddress(nodeId, peer.id());
@@ -89,6 +108,7 @@ public final class Sidecar implements AutoCloseable
                 .selfNode(nodeId)
                 .endpoints(endpoints)
                 .sendAddresses(sendAddresses)
+                .regionOfNode(config.hydra() ? regionOfNode : null)
                 .streamId(config.streamId())
                 .termLength(config.termLengthBytes())
                 .secret(config.secret())
@@ -98,20 +118,78 @@ public final class Sidecar implements AutoCloseable
             stateHolder[0] = openedState;
             openedClients = ClientEndpoint.bind(node.client(), config.maxClients(), router);
             // replaying the write-ahead log happens here: if it fails, nothing stays open
-            openedHost = new ReplicaHost(config.replicaConfig(nodeId), openedStore, openedState, openedTransport,
-                router, TICK_INTERVAL_NS, System.nanoTime());
+            if (config.hydra())
+            {
+                final WalSyncableLogStore logStore = new WalSyncableLogStore(node.dataDir().resolve("regionlog"),
+                    config.durability());
+                openedStore = logStore;
+                openedHost = new HydraHost(new HydraHost.Topology(nodeId, regionOfNode),
+                    config.regionLogConfig(nodeId), config.replicaConfig(nodeId), logStore, openedState,
+                    openedTransport, router, HYDRA_TICK_INTERVAL_NS,
+                    TimeUnit.MILLISECONDS.toNanos(config.retransmitTimeoutMs()), System.nanoTime());
+            }
+            else
+            {
+                final WalSyncableStore walStore = new WalSyncableStore(node.dataDir().resolve("wal"),
+                    config.durability());
+                openedStore = walStore;
+                openedHost = new ReplicaHost(config.replicaConfig(nodeId), walStore, openedState, openedTransport,
+                    router, TICK_INTERVAL_NS, System.nanoTime());
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
-            closeAll(openedClients, openedTransport, openedState, openedStore);
+            closeAll(openedClients, openedTransport, openedState, openedStore, openedLock);
             throw ex;
         }
         this.clients = openedClients;
         this.store = openedStore;
+        this.dataLock = openedLock;
         this.stateMachine = openedState;
         this.transport = openedTransport;
         this.host = openedHost;
         router.host(host);
+    }
+
+    /** Takes the node's data folder: one process per folder (a second one fails here, naming the folder). */
+    private static FileChannel lockDataDir(final ClusterNode node) throws IOException
+    {
+        Files.createDirectories(node.dataDir());
+        final Path lockFile = node.dataDir().resolve("node.lock");
+        final FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try
+        {
+            if (null == channel.tryLock())
+            {
+                throw new IOException("data folder " + node.dataDir() + " is in use by another process");
+            }
+        }
+        catch (final java.nio.channels.OverlappingFileLockException ex)
+        {
+            channel.close();
+            throw new IOException("data folder " + node.dataDir() + " is in use in this process", ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+        return channel;
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        try (var paths = Files.walk(root))
+        {
+            for (final Path path : (Iterable<Path>)paths.sorted(java.util.Comparator.reverseOrder())::iterator)
+            {
+                Files.delete(path);
+            }
+        }
     }
 
     /**
@@ -296,7 +374,7 @@ public final class Sidecar implements AutoCloseable
             ClientLatency.describe(latency.commit);
     }
 
-    public ReplicaHost host()
+    public ProtocolHost host()
     {
         return host;
     }
@@ -305,7 +383,7 @@ public final class Sidecar implements AutoCloseable
     @Override
     public void close()
     {
-        closeAll(clients, transport, stateMachine, store);
+        closeAll(clients, transport, stateMachine, store, dataLock);
     }
 
     private static void closeAll(final AutoCloseable... resources)

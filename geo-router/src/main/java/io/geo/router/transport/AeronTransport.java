@@ -11,6 +11,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.regionlog.LogMessage;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
@@ -67,7 +68,9 @@ public final class AeronTransport implements PeerTransport
     {
         selfNode = config.selfNode();
         nodeCount = config.endpoints().size();
-        frameCodec = new FrameCodec(config.clusterId(), selfNode, nodeCount, config.secret());
+        frameCodec = null == config.regionOfNode() ?
+            new FrameCodec(config.clusterId(), selfNode, nodeCount, config.secret()) :
+            new FrameCodec(config.clusterId(), selfNode, config.regionOfNode(), config.secret());
         publications = new ExclusivePublication[nodeCount];
         assembler = new FragmentAssembler(this::onFrame);
 
@@ -176,18 +179,10 @@ public final class AeronTransport implements PeerTransport
     @Override
     public boolean send(final int toNode, final Message message)
     {
-        if (closed || toNode < 0 || toNode >= nodeCount || toNode == selfNode)
+        if (!canSend(toNode))
         {
-            sendRejectedCount++;
             return false;
         }
-        final ExclusivePublication publication = publications[toNode];
-        if (!publication.isConnected())
-        {
-            notConnectedCount++;
-            return false;
-        }
-
         final int length;
         try
         {
@@ -198,6 +193,48 @@ public final class AeronTransport implements PeerTransport
             sendRejectedCount++;
             return false;
         }
+        return offer(toNode, length);
+    }
+
+    /** {@inheritDoc} As {@link #send(int, Message)}; only with region groups ({@code regionOfNode} configured). */
+    @Override
+    public boolean send(final int toNode, final LogMessage message)
+    {
+        if (!canSend(toNode))
+        {
+            return false;
+        }
+        final int length;
+        try
+        {
+            length = frameCodec.encode(toNode, message);
+        }
+        catch (final CodecException | RuntimeException ex)
+        {
+            sendRejectedCount++;
+            return false;
+        }
+        return offer(toNode, length);
+    }
+
+    private boolean canSend(final int toNode)
+    {
+        if (closed || toNode < 0 || toNode >= nodeCount || toNode == selfNode)
+        {
+            sendRejectedCount++;
+            return false;
+        }
+        if (!publications[toNode].isConnected())
+        {
+            notConnectedCount++;
+            return false;
+        }
+        return true;
+    }
+
+    private boolean offer(final int toNode, final int length)
+    {
+        final ExclusivePublication publication = publications[toNode];
         if (length > publication.maxMessageLength())
         {
             sendRejectedCount++;
@@ -258,12 +295,18 @@ public final class AeronTransport implements PeerTransport
     private void onFrame(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         receivedBytes += length;
-        final Message message = frameCodec.decode(buffer, offset, length);
-        if (null != message)
+        final int kind = frameCodec.decodeFrame(buffer, offset, length);
+        if (FrameCodec.REPLICA_MESSAGE == kind)
         {
             receivedCount++;
             pollDelivered++;
-            pollHandler.onMessage(frameCodec.lastSender(), message);
+            pollHandler.onMessage(frameCodec.lastSender(), frameCodec.message());
+        }
+        else if (FrameCodec.LOG_MESSAGE == kind)
+        {
+            receivedCount++;
+            pollDelivered++;
+            pollHandler.onLogMessage(frameCodec.lastSender(), frameCodec.logMessage());
         }
     }
 

@@ -34,6 +34,7 @@ public final class AeronTransportConfig
     private String aeronDirectoryName;
     private String embeddedDriverDirectoryName;
     private long idleMaxParkNs = DEFAULT_IDLE_MAX_PARK_NS;
+    private int[] regionOfNode;
 
     /** Every frame carries this id; frames of another cluster are dropped. Default 0. */
     public AeronTransportConfig clusterId(final long clusterId)
@@ -184,6 +185,22 @@ public final class AeronTransportConfig
     }
 
     /**
+     * A cluster of region groups: node i is in region {@code regionOfNode[i]} (the EPaxos replica it speaks for), and
+     * region log messages pass between the nodes of a region. Absent (null, the default): a flat cluster, node i is
+     * replica i and carries no region log messages.
+     */
+    public AeronTransportConfig regionOfNode(final int[] regionOfNode)
+    {
+        this.regionOfNode = null == regionOfNode ? null : regionOfNode.clone();
+        return this;
+    }
+
+    public int[] regionOfNode()
+    {
+        return null == regionOfNode ? null : regionOfNode.clone();
+    }
+
+    /**
      * Validates every property.
      *
      * @throws IllegalArgumentException naming the first bad property and its value.
@@ -243,6 +260,11 @@ public final class AeronTransportConfig
         {
             throw new IllegalArgumentException("embeddedDriverDirectoryName must be a leaf name of 1..128 letters, " +
                 "digits, '.', '_' or '-': '" + embeddedDriverDirectoryName + "'");
+        }
+        if (null != regionOfNode && regionOfNode.length != endpoints.size())
+        {
+            throw new IllegalArgumentException("regionOfNode: " + regionOfNode.length + " entries for " +
+                endpoints.size() + " nodes");
         }
         if (null != aeronDirectoryName && aeronDirectoryName.isBlank())
         {

@@ -4,6 +4,8 @@ import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.InstanceId;
+import io.geo.epaxos.regionlog.LogMessage;
+import io.geo.epaxos.regionlog.LogMessageCodec;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,16 +16,22 @@ import java.security.GeneralSecurityException;
 import java.util.Objects;
 
 /**
- * Frames between the nodes of one cluster: an authenticated header followed by one SBE message
- * ({@link MessageCodec}). All integers little-endian:
+ * Frames between the nodes of one cluster: an authenticated header followed by one SBE message, of the EPaxos
+ * replicas ({@link MessageCodec}) or, in a cluster of region groups, of a region log ({@link LogMessageCodec}); the
+ * payload's SBE schema id tells which. All integers little-endian:
  *
  * <pre>
  *   0  int64  clusterId      both ends must agree
  *   8  int32  senderNode     0..nodeCount-1, equal to the SBE message's fromReplica
  *  12  int32  receiverNode   the node the frame is for (a frame replayed to another node is dropped)
  *  16  16 B   mac            HMAC-SHA256(secret, bytes 0..15 || payload), first 16 bytes
- *  32  ...    payload        MessageCodec frame
+ *  32  ...    payload        MessageCodec or LogMessageCodec frame
  * </pre>
+ *
+ * <p>Node ids are the cluster's (0..nodeCount-1). In a flat cluster node i is EPaxos replica i and an EPaxos message's
+ * fromReplica must be its sender's id. With region groups ({@link #FrameCodec(long, int, int[], byte[])}) the EPaxos
+ * replica is the sender's region, and region log messages travel only between the nodes of one region, naming their
+ * sender by its index within the region.
  *
  * <p>{@link #decode} treats its input as hostile: whatever the bytes, it returns a message or null and counts the
  * reason of every drop; it never throws. The MAC is checked (in constant time) before the payload is parsed.
@@ -65,17 +73,37 @@ public final class FrameCodec
         BAD_MAC,
         /** Authentic but the payload failed {@link MessageCodec#decode} (a codec bug or version skew). */
         UNDECODABLE,
-        /** Authentic but the message's fromReplica differs from the header's sender. */
-        SENDER_MISMATCH
+        /** Authentic but the message's fromReplica differs from the header's sender (or its region). */
+        SENDER_MISMATCH,
+        /**
+         * Authentic, but a region log message from another region, a log message in a flat cluster, or an EPaxos
+         * message between two nodes of one region.
+         */
+        WRONG_REGION
     }
+
+    /** What {@link #decodeFrame} found. */
+    public static final int DROPPED = 0;
+    public static final int REPLICA_MESSAGE = 1;
+    public static final int LOG_MESSAGE = 2;
+    private static final int SBE_SCHEMA_ID_OFFSET = 4;
+    private static final int REPLICA_SCHEMA_ID = io.geo.epaxos.codec.sbe.MessageHeaderDecoder.SCHEMA_ID;
+    private static final int LOG_SCHEMA_ID = io.geo.epaxos.regionlog.sbe.MessageHeaderDecoder.SCHEMA_ID;
 
     private static final DropReason[] DROP_REASONS = DropReason.values();
 
     private final long clusterId;
     private final int selfNode;
     private final int nodeCount;
+    /** Per node id: its EPaxos replica (its own id when flat, its region's index with region groups). */
+    private final int[] replicaOfNode;
+    /** Per node id: its index within its region (region groups only; null when flat). */
+    private final int[] indexInRegion;
     private final Mac mac;
     private final MessageCodec messageCodec = new MessageCodec();
+    private final LogMessageCodec logMessageCodec = new LogMessageCodec();
+    private Message message;
+    private LogMessage logMessage;
     private final byte[] macOutput = new byte[FULL_MAC_LENGTH];
     private final byte[] encodeBytes = new byte[MAX_FRAME_LENGTH];
     private final UnsafeBuffer encodeBuffer = new UnsafeBuffer(encodeBytes);
@@ -93,6 +121,25 @@ public final class FrameCodec
      * @throws IllegalArgumentException naming the bad value.
      */
     public FrameCodec(final long clusterId, final int selfNode, final int nodeCount, final byte[] secret)
+    {
+        this(clusterId, selfNode, nodeCount, null, secret);
+    }
+
+    /**
+     * A codec for a cluster of region groups: node i is in region {@code regionOfNode[i]}, which is the EPaxos replica
+     * its messages speak for; region log messages pass between the nodes of one region only.
+     *
+     * @param regionOfNode per node id, its region (0..regions-1); nodes of one region in increasing id order get the
+     *                     indices 0, 1, ... within it. Copied.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public FrameCodec(final long clusterId, final int selfNode, final int[] regionOfNode, final byte[] secret)
+    {
+        this(clusterId, selfNode, regionOfNode.length, regionOfNode.clone(), secret);
+    }
+
+    private FrameCodec(
+        final long clusterId, final int selfNode, final int nodeCount, final int[] regionOfNode, final byte[] secret)
     {
         Objects.requireNonNull(secret, "secret");
         if (nodeCount < 2 || nodeCount > InstanceId.MAX_REPLICAS)
@@ -112,6 +159,31 @@ public final class FrameCodec
         this.clusterId = clusterId;
         this.selfNode = selfNode;
         this.nodeCount = nodeCount;
+        this.replicaOfNode = new int[nodeCount];
+        if (null == regionOfNode)
+        {
+            this.indexInRegion = null;
+            for (int node = 0; node < nodeCount; node++)
+            {
+                replicaOfNode[node] = node;
+            }
+        }
+        else
+        {
+            this.indexInRegion = new int[nodeCount];
+            final int[] nextIndex = new int[nodeCount];
+            for (int node = 0; node < nodeCount; node++)
+            {
+                final int region = regionOfNode[node];
+                if (region < 0 || region >= nodeCount)
+                {
+                    throw new IllegalArgumentException("region of node " + node + " must be within [0, " +
+                        (nodeCount - 1) + "]: " + region);
+                }
+                replicaOfNode[node] = region;
+                indexInRegion[node] = nextIndex[region]++;
+            }
+        }
         try
         {
             mac = Mac.getInstance(MAC_ALGORITHM);
@@ -131,7 +203,36 @@ public final class FrameCodec
      */
     public int encode(final int toNode, final Message message) throws CodecException
     {
-        final int payloadLength = messageCodec.encode(selfNode, message, encodeBuffer, HEADER_LENGTH);
+        final int payloadLength = messageCodec.encode(replicaOfNode[selfNode], message, encodeBuffer, HEADER_LENGTH);
+        return seal(toNode, payloadLength);
+    }
+
+    /**
+     * Encodes a region log message for {@code toNode}, a node of this node's region, into {@link #encodedBuffer()}.
+     *
+     * @return the frame length.
+     * @throws CodecException if the message is invalid, larger than {@link #MAX_FRAME_LENGTH} allows, or this is not a
+     *                        cluster of region groups.
+     */
+    public int encode(final int toNode, final LogMessage message) throws CodecException
+    {
+        if (null == indexInRegion)
+        {
+            throw new CodecException("region log messages need a cluster of region groups");
+        }
+        final int length = LogMessageCodec.encodedLength(message);
+        if (length > MAX_FRAME_LENGTH - HEADER_LENGTH)
+        {
+            throw new CodecException("region log message of " + length + " bytes: at most " +
+                (MAX_FRAME_LENGTH - HEADER_LENGTH) + " fit in a frame");
+        }
+        final int payloadLength = logMessageCodec.encode(indexInRegion[selfNode], message, encodeBuffer,
+            HEADER_LENGTH);
+        return seal(toNode, payloadLength);
+    }
+
+    private int seal(final int toNode, final int payloadLength)
+    {
         encodeBuffer.putLong(CLUSTER_ID_OFFSET, clusterId);
         encodeBuffer.putInt(SENDER_OFFSET, selfNode);
         encodeBuffer.putInt(RECEIVER_OFFSET, toNode);
@@ -154,7 +255,21 @@ public final class FrameCodec
      */
     public Message decode(final DirectBuffer buffer, final int offset, final int length)
     {
+        return decodeFrame(buffer, offset, length) == REPLICA_MESSAGE ? message : null;
+    }
+
+    /**
+     * Checks and decodes one frame, of either kind. Never throws, whatever the bytes.
+     *
+     * @return {@link #REPLICA_MESSAGE} (then see {@link #message()}), {@link #LOG_MESSAGE} (then see
+     * {@link #logMessage()}; its sender's index in the region is {@link #indexInRegion(int)} of {@link #lastSender()})
+     * or {@link #DROPPED} after counting the reason.
+     */
+    public int decodeFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
         lastSender = -1;
+        message = null;
+        logMessage = null;
         if (length < HEADER_LENGTH)
         {
             return drop(DropReason.TOO_SHORT);
@@ -193,21 +308,71 @@ public final class FrameCodec
             return drop(DropReason.BAD_MAC);
         }
 
-        final MessageCodec.Decoded decoded;
-        try
-        {
-            decoded = messageCodec.decode(decodeBuffer, HEADER_LENGTH, payloadLength);
-        }
-        catch (final CodecException ex)
+        if (payloadLength < SBE_SCHEMA_ID_OFFSET + 2)
         {
             return drop(DropReason.UNDECODABLE);
         }
-        if (decoded.fromReplica() != sender)
+        final int schemaId = decodeBuffer.getShort(HEADER_LENGTH + SBE_SCHEMA_ID_OFFSET) & 0xFFFF;
+        final boolean sameRegion = replicaOfNode[sender] == replicaOfNode[selfNode];
+        try
         {
-            return drop(DropReason.SENDER_MISMATCH);
+            if (schemaId == LOG_SCHEMA_ID)
+            {
+                if (null == indexInRegion || !sameRegion)
+                {
+                    return drop(DropReason.WRONG_REGION);
+                }
+                final LogMessageCodec.Decoded decoded = logMessageCodec.decode(decodeBuffer, HEADER_LENGTH,
+                    payloadLength);
+                if (decoded.fromNode() != indexInRegion[sender])
+                {
+                    return drop(DropReason.SENDER_MISMATCH);
+                }
+                logMessage = decoded.message();
+                lastSender = sender;
+                return LOG_MESSAGE;
+            }
+            if (null != indexInRegion && sameRegion)
+            {
+                return drop(DropReason.WRONG_REGION);
+            }
+            final MessageCodec.Decoded decoded = messageCodec.decode(decodeBuffer, HEADER_LENGTH, payloadLength);
+            if (decoded.fromReplica() != replicaOfNode[sender])
+            {
+                return drop(DropReason.SENDER_MISMATCH);
+            }
+            message = decoded.message();
+            lastSender = sender;
+            return REPLICA_MESSAGE;
         }
-        lastSender = sender;
-        return decoded.message();
+        catch (final CodecException | RuntimeException ex)
+        {
+            return drop(DropReason.UNDECODABLE);
+        }
+    }
+
+    /** The EPaxos message of the last frame {@link #decodeFrame} returned {@link #REPLICA_MESSAGE} for. */
+    public Message message()
+    {
+        return message;
+    }
+
+    /** The region log message of the last frame {@link #decodeFrame} returned {@link #LOG_MESSAGE} for. */
+    public LogMessage logMessage()
+    {
+        return logMessage;
+    }
+
+    /** The index of {@code node} within its region (region groups only). */
+    public int indexInRegion(final int node)
+    {
+        return null == indexInRegion ? 0 : indexInRegion[node];
+    }
+
+    /** The EPaxos replica {@code node} speaks for: its own id when flat, its region with region groups. */
+    public int replicaOf(final int node)
+    {
+        return replicaOfNode[node];
     }
 
     /** The sender of the frame the last successful {@link #decode} returned; -1 after a drop. */
@@ -241,10 +406,10 @@ public final class FrameCodec
         return nodeCount;
     }
 
-    private Message drop(final DropReason reason)
+    private int drop(final DropReason reason)
     {
         dropCounts[reason.ordinal()]++;
-        return null;
+        return DROPPED;
     }
 
     /** MAC of the header's first 16 bytes and the payload of the frame held in {@code frame}, into macOutput. */

@@ -1,6 +1,7 @@
 package io.geo.router.transport;
 
 import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.regionlog.LogMessage;
 
 /**
  * Carries replication messages between the nodes of a cluster. Implementations: Aeron between processes, the
@@ -13,6 +14,11 @@ public interface PeerTransport extends AutoCloseable
     interface Handler
     {
         void onMessage(int fromNode, Message message);
+
+        /** A region log message from {@code fromNode} (a cluster node id) of this node's region. */
+        default void onLogMessage(final int fromNode, final LogMessage message)
+        {
+        }
     }
 
     /**
@@ -20,6 +26,15 @@ public interface PeerTransport extends AutoCloseable
      * connected, back pressure, too large); the protocol retransmits, so callers count and move on.
      */
     boolean send(int toNode, Message message);
+
+    /**
+     * Queues a region log message for {@code toNode}, a node of this node's region; as {@link #send}. Transports of
+     * flat clusters carry none: false.
+     */
+    default boolean send(final int toNode, final LogMessage message)
+    {
+        return false;
+    }
 
     /** Delivers up to {@code limit} received messages to {@code handler}; returns how many. Non-blocking. */
     int poll(Handler handler, int limit);

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import static io.geo.router.config.ClusterTestConfig.VALID;
 import static io.geo.router.config.ClusterTestConfig.append;
 import static io.geo.router.config.ClusterTestConfig.configDir;
+import static io.geo.router.config.ClusterTestConfig.node;
+import static io.geo.router.config.ClusterTestConfig.regionGroups;
 import static io.geo.router.config.ClusterTestConfig.replace;
 import static io.geo.router.config.ClusterTestConfig.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,13 +40,24 @@ class ClusterConfigErrorsTest
         return Stream.of(
             arguments("unknown key", append("frobnicate 3"), 8, List.of("unknown key 'frobnicate'", "expected one of")),
             arguments("keyspace without scope", append("keyspace accounts"), 8,
-                List.of("malformed keyspace line 'keyspace accounts'", "keyspace <name> global")),
+                List.of("malformed keyspace line 'keyspace accounts'", "keyspace <name> global|regional:<region>")),
             arguments("keyspace with a bad name", append("keyspace Accounts global"), 8,
                 List.of("keyspace name 'Accounts' is not valid", "lower-case")),
             arguments("keyspace declared twice", append("keyspace kv global", "keyspace kv global"), 9,
                 List.of("keyspace 'kv' declared twice", "line 8")),
-            arguments("regional keyspace", append("keyspace local regional us-east-1"), 8,
-                List.of("keyspace 'local'", "scope 'regional' needs region groups")),
+            arguments("regional scope with a space before the region", append("keyspace local regional us-east-1"), 8,
+                List.of("malformed scope 'regional' of keyspace 'local'", "expected 'regional:<region>'")),
+            arguments("regional scope without a region", append("keyspace local regional:"), 8,
+                List.of("malformed scope 'regional:' of keyspace 'local'", "expected 'regional:<region>'")),
+            arguments("regional scope with two colons", append("keyspace local regional:VA:EU"), 8,
+                List.of("malformed scope 'regional:VA:EU'")),
+            arguments("regional scope misspelt", append("keyspace local regionalVA"), 8,
+                List.of("malformed scope 'regionalVA'")),
+            arguments("regional keyspace with an extra word", append("keyspace local regional:VA now"), 8,
+                List.of("malformed keyspace line 'keyspace local regional:VA now'")),
+            arguments("regional keyspace of an unknown region", append("keyspace local regional:mars"), 8,
+                List.of("keyspace 'local': unknown region 'mars' in WAN profile 'three-regions'",
+                    "known: us-east-1 (VA), eu-west-1 (EU), ap-northeast-1 (JP)")),
             arguments("unknown keyspace scope", append("keyspace kv everywhere"), 8,
                 List.of("malformed keyspace line 'keyspace kv everywhere'")),
             arguments("max-clients out of range", append("max-clients 0"), 8, List.of("max-clients", "'0'")),
@@ -78,8 +91,6 @@ class ClusterConfigErrorsTest
                 List.of("bad endpoint address '127.0.0.256:1'", "256")),
             arguments("unknown region", replace(6, NODE_1.replace("eu-west-1", "eu-wset-1")), 6,
                 List.of("unknown region 'eu-wset-1'", "known: us-east-1 (VA), eu-west-1 (EU), ap-northeast-1 (JP)")),
-            arguments("two nodes in one region", replace(6, NODE_1.replace("eu-west-1", "VA")), 6,
-                List.of("node 1 is in region 'us-east-1' like node 0 (line 5)", "not yet supported")),
             arguments("malformed node line", replace(5, "node 0 region us-east-1 endpoint 127.0.0.1:29110"), 5,
                 List.of("malformed node line", "expected 'node <id> region <region>")),
             arguments("unknown node attribute", replace(5, NODE_0.replace("client", "clients")), 5,
@@ -156,6 +167,18 @@ class ClusterConfigErrorsTest
                     "node 1 region VA endpoint 127.0.0.1:29401 client 127.0.0.1:29451 data n1",
                     "node 2 region EU endpoint 127.0.0.1:29402 client 127.0.0.1:29452 data n2"),
                 List.of("3 nodes for the 5 regions of WAN profile 'epaxos-5'", "no node in us-west-2, ap-northeast-1")),
+            arguments("two nodes in one region", replace(6, NODE_1.replace("eu-west-1", "VA")),
+                List.of("region 'us-east-1' has 2 nodes (node 0 on line 5, node 1 on line 6)",
+                    "a region group needs 1, 3, 5 or 7 nodes")),
+            arguments("four nodes in one region", regionGroups("three-regions", 4, "VA", "EU", "JP"),
+                List.of("region 'us-east-1' has 4 nodes (node 0 on line 5, node 1 on line 6, node 2 on line 7, " +
+                    "node 3 on line 8)", "1, 3, 5 or 7")),
+            arguments("nine nodes in one region", regionGroups("three-regions", 9, "VA", "EU", "JP"),
+                List.of("region 'us-east-1' has 9 nodes (node 0 on line 5, ", "node 7 on line 12 and 1 more)",
+                    "1, 3, 5 or 7")),
+            arguments("a region without nodes next to region groups", regionGroups("three-regions", 3, "VA", "EU"),
+                List.of("6 nodes for the 3 regions of WAN profile 'three-regions'",
+                    "every region needs at least one node (no node in ap-northeast-1)")),
             arguments("in-flight above the default live instances", append("max-in-flight 61000"),
                 List.of("max-live-instances (default) rejected", "maxLiveInstances=60000")));
     }
@@ -242,6 +265,52 @@ class ClusterConfigErrorsTest
             assertThrows(ClusterConfigException.class, () -> ClusterConfig.load(file, configDir()));
         assertTrue(ex.getMessage().startsWith(file + ":6: client address '127.0.0.1:29122' of node 1 is the " +
             "relay's listen address of link eu-west-1 -> us-east-1"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectAnEvenRegionCount()
+    {
+        write(tempDir.resolve("four.wan"), List.of(
+            "profile four",
+            "regions us-east-1 eu-west-1 ap-northeast-1 sa-east-1",
+            "default rttMs=1 jitterMs=0"));
+        final List<String> lines = new ArrayList<>(replace(4, "wan four.wan"));
+        lines.add(node(3, "sa-east-1"));
+        final Path file = write(tempDir.resolve("bad.cluster"), lines);
+
+        final ClusterConfigException ex =
+            assertThrows(ClusterConfigException.class, () -> ClusterConfig.load(file, configDir()));
+        assertEquals(ClusterConfigException.NO_LINE, ex.lineNumber());
+        assertTrue(ex.getMessage().startsWith(file + ": 4 regions in WAN profile 'four': the region count must be " +
+            "odd"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectRegionGroupsBehindTheRelay()
+    {
+        final Path relay = configDir().resolve("relay/three-regions.relay").toAbsolutePath();
+        final List<String> lines = new ArrayList<>(List.of("relay " + relay));
+        lines.addAll(append(node(3, "VA"), node(4, "VA")));
+        final Path file = write(tempDir.resolve("bad.cluster"), lines);
+
+        final ClusterConfigException ex =
+            assertThrows(ClusterConfigException.class, () -> ClusterConfig.load(file, configDir()));
+        assertTrue(ex.getMessage().startsWith(file + ":9: node 3 is in region 'us-east-1' like node 0 (line 6): " +
+            "region groups cannot go through the relay (relay line 1)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("drop the relay line"), ex.getMessage());
+        assertFalse(ex.getMessage().contains("\n"), ex.getMessage());
+    }
+
+    @Test
+    void shouldAcceptARegionalKeyspaceBehindTheRelayWithOneNodePerRegion() throws Exception
+    {
+        final Path relay = configDir().resolve("relay/three-regions.relay").toAbsolutePath();
+        final List<String> lines = new ArrayList<>(List.of("relay " + relay));
+        lines.addAll(append("keyspace jp regional:JP"));
+
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("ok.cluster"), lines), configDir());
+        assertTrue(config.hydra());
+        assertEquals("ap-northeast-1", config.keyspaces().get(0).region());
     }
 
     @Test

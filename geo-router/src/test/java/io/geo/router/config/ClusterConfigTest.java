@@ -1,5 +1,6 @@
 package io.geo.router.config;
 
+import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.storage.Durability;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,14 @@ import java.util.concurrent.TimeUnit;
 import static io.geo.router.config.ClusterTestConfig.VALID;
 import static io.geo.router.config.ClusterTestConfig.append;
 import static io.geo.router.config.ClusterTestConfig.configDir;
+import static io.geo.router.config.ClusterTestConfig.node;
+import static io.geo.router.config.ClusterTestConfig.regionGroups;
 import static io.geo.router.config.ClusterTestConfig.replace;
 import static io.geo.router.config.ClusterTestConfig.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,18 +43,24 @@ class ClusterConfigTest
         {
             stream.forEach(files::add);
         }
-        assertTrue(files.size() >= 2, "shipped cluster configs: " + files);
+        assertTrue(files.size() >= 3, "shipped cluster configs: " + files);
 
         for (final Path file : files)
         {
             final ClusterConfig config = ClusterConfig.load(file);
-            assertEquals(config.wanProfile().regionCount(), config.nodeCount(), file.toString());
+            assertEquals(config.wanProfile().regionCount(), config.regionCount(), file.toString());
+            assertEquals(config.hydra(), config.nodeCount() > config.regionCount() ||
+                config.keyspaces().stream().anyMatch(Keyspace::isRegional), file.toString());
             assertEquals(32, config.secret().length, file.toString());
             for (int node = 0; node < config.nodeCount(); node++)
             {
                 final ReplicaConfig replica = config.replicaConfig(node);
-                assertEquals(node, replica.replicaId());
-                assertEquals(config.nodeCount(), replica.replicaCount());
+                assertEquals(config.hydra() ? config.node(node).regionIndex() : node, replica.replicaId());
+                assertEquals(config.hydra() ? config.regionCount() : config.nodeCount(), replica.replicaCount());
+                if (config.hydra())
+                {
+                    assertEquals(config.node(node).indexInRegion(), config.regionLogConfig(node).nodeId());
+                }
                 for (int to = 0; to < config.nodeCount(); to++)
                 {
                     if (to != node)
@@ -171,8 +181,7 @@ class ClusterConfigTest
             "client-password-file clients.password"));
         final ClusterConfig config = ClusterConfig.load(file, configDir());
 
-        assertEquals(java.util.List.of(new Keyspace("accounts", Keyspace.Scope.GLOBAL),
-            new Keyspace("kv", Keyspace.Scope.GLOBAL)), config.keyspaces());
+        assertEquals(List.of(Keyspace.global("accounts"), Keyspace.global("kv")), config.keyspaces());
         assertEquals(10, config.maxClients());
         assertEquals("open sesame", new String(config.clientPassword().orElseThrow()));
         assertEquals("accounts/k", new String(config.keyspaces().get(0).replicatedKey("k".getBytes())));
@@ -182,7 +191,7 @@ class ClusterConfigTest
     void shouldHaveOneGlobalKeyspaceNamedKvAndNoClientPasswordByDefault() throws Exception
     {
         final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), append()), configDir());
-        assertEquals(java.util.List.of(new Keyspace("kv", Keyspace.Scope.GLOBAL)), config.keyspaces());
+        assertEquals(List.of(Keyspace.global("kv")), config.keyspaces());
         assertEquals(ClusterConfig.DEFAULT_MAX_CLIENTS, config.maxClients());
         assertTrue(config.clientPassword().isEmpty());
     }
@@ -298,5 +307,200 @@ class ClusterConfigTest
         final Path file = write(tempDir.resolve("cluster/x.cluster"), replace(4, "wan lan"));
 
         assertEquals("lan", ClusterConfig.load(file).wanProfile().name());
+    }
+
+    @Test
+    void shouldLoadThreeRegionsOfThreeNodesAsOneReplicaPerRegion() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(configDir().resolve("cluster/three-by-three.cluster"));
+
+        assertTrue(config.hydra());
+        assertEquals(9, config.nodeCount());
+        assertEquals(3, config.regionCount());
+        assertEquals("eu-west-1", config.regionName(1));
+        assertEquals(List.of(config.node(3), config.node(4), config.node(5)), config.regionNodes(1));
+        assertThrows(UnsupportedOperationException.class, () -> config.regionNodes(1).remove(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> config.regionNodes(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> config.regionName(-1));
+        for (final ClusterNode node : config.nodes())
+        {
+            assertEquals(node.id() / 3, node.regionIndex(), node.toString());
+            assertEquals(node.id() % 3, node.indexInRegion(), node.toString());
+            assertEquals(config.regionName(node.regionIndex()), node.regionName());
+        }
+        assertEquals(List.of(Keyspace.global("kv"), Keyspace.regional("local_us", "us-east-1")), config.keyspaces());
+
+        final ReplicaConfig replica = config.replicaConfig(7);
+        assertEquals(2, replica.replicaId());
+        assertEquals(3, replica.replicaCount());
+        assertEquals(1 + 2, replica.randomSeed());
+        // lan: 1.25 x 0.2 ms -> 1 + 10 ms, + 5 ms for the region log rounds; 2 x 0.2 -> 1 + 100; 4 x 0.2 -> 1 + 500.
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(16), replica.fastPathTimeoutNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(101), replica.retransmitTimeoutNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(501), replica.recoveryTimeoutNs());
+
+        final RegionLogConfig log = config.regionLogConfig(7);
+        assertEquals(1, log.nodeId());
+        assertEquals(3, log.nodeCount());
+        assertEquals(1 + 7, log.randomSeed());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(ClusterConfig.REGION_LOG_ELECTION_TIMEOUT_MS),
+            log.electionTimeoutNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(ClusterConfig.REGION_LOG_HEARTBEAT_MS), log.heartbeatIntervalNs());
+        // a batch of entries fits in one message between nodes
+        assertTrue(log.maxBatchBytes() + 4096 + 32 <= config.maxMessageBytes(), "batch bound " + log.maxBatchBytes());
+        assertTrue(config.maxCommandBytes() + 1024 <= log.maxPayloadBytes(), "a command fits in a log entry");
+        assertEquals(0, config.regionLogConfig(6).nodeId());
+        assertEquals(2, config.regionLogConfig(8).nodeId());
+        assertThrows(IndexOutOfBoundsException.class, () -> config.regionLogConfig(9));
+    }
+
+    @Test
+    void shouldGiveEveryNodeOfARegionEqualReplicaSettings() throws Exception
+    {
+        final List<String> lines = new ArrayList<>(regionGroups("three-regions", 3, "VA", "EU", "JP"));
+        lines.add("seed 40");
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), lines), configDir());
+
+        for (int region = 0; region < config.regionCount(); region++)
+        {
+            final List<ClusterNode> nodes = config.regionNodes(region);
+            assertEquals(3, nodes.size());
+            final List<Object> expected = settings(config.replicaConfig(nodes.get(0).id()));
+            assertEquals(region, expected.get(0));
+            assertEquals(40L + region, expected.get(2));
+            for (final ClusterNode node : nodes)
+            {
+                assertEquals(expected, settings(config.replicaConfig(node.id())), node.toString());
+                assertEquals(40L + node.id(), config.regionLogConfig(node.id()).randomSeed());
+            }
+        }
+    }
+
+    @Test
+    void shouldDeriveTheFastPathTimeoutPerRegionWithTheRegionLogMargin() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(
+            write(tempDir.resolve("x.cluster"), regionGroups("three-regions", 3, "VA", "EU", "JP")), configDir());
+
+        // As for one node per region (VA 99, EU 99, JP 201: the nearest other region), + 5 ms, on every node.
+        for (int node = 0; node < 3; node++)
+        {
+            assertEquals(104, config.fastPathTimeoutMs(node));
+            assertEquals(104, config.fastPathTimeoutMs(node + 3));
+            assertEquals(206, config.fastPathTimeoutMs(node + 6));
+        }
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(206), config.replicaConfig(8).fastPathTimeoutNs());
+        assertEquals(509, config.retransmitTimeoutMs());
+        assertEquals(1318, config.recoveryTimeoutMs());
+
+        final List<String> explicit = new ArrayList<>(regionGroups("three-regions", 3, "VA", "EU", "JP"));
+        explicit.add("fast-path-timeout-ms 50");
+        final ClusterConfig overridden = ClusterConfig.load(write(tempDir.resolve("y.cluster"), explicit), configDir());
+        assertEquals(50, overridden.fastPathTimeoutMs(8));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(50), overridden.replicaConfig(0).fastPathTimeoutNs());
+    }
+
+    @Test
+    void shouldRankNodesInTheirRegionByIdWhateverTheLineOrderAndRegionSizes() throws Exception
+    {
+        // us-east-1: nodes 1, 4, 5 (3 nodes); eu-west-1: node 0; ap-northeast-1: nodes 2, 3, 6, 7, 8 (5 nodes).
+        final List<String> lines = new ArrayList<>(VALID.subList(0, 4));
+        lines.add(node(8, "JP"));
+        lines.add(node(5, "us-east-1"));
+        lines.add(node(0, "EU"));
+        lines.add(node(3, "JP"));
+        lines.add(node(1, "VA"));
+        lines.add(node(7, "JP"));
+        lines.add(node(4, "VA"));
+        lines.add(node(2, "JP"));
+        lines.add(node(6, "JP"));
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), lines), configDir());
+
+        assertTrue(config.hydra());
+        assertEquals(List.of(config.node(1), config.node(4), config.node(5)), config.regionNodes(0));
+        assertEquals(List.of(config.node(0)), config.regionNodes(1));
+        assertEquals(List.of(2, 3, 6, 7, 8), config.regionNodes(2).stream().map(ClusterNode::id).toList());
+        assertEquals(2, config.node(5).indexInRegion());
+        assertEquals(0, config.node(0).indexInRegion());
+        assertEquals(3, config.node(7).indexInRegion());
+        assertEquals(5, config.regionLogConfig(7).nodeCount());
+        assertEquals(3, config.regionLogConfig(7).nodeId());
+        assertEquals(1, config.regionLogConfig(0).nodeCount());
+        assertEquals(0, config.regionLogConfig(0).nodeId());
+        assertEquals(1, config.replicaConfig(0).replicaId());
+        assertEquals(6, config.node(5).line());
+    }
+
+    @Test
+    void shouldMakeARegionalKeyspaceAHydraConfigEvenWithOneNodePerRegion() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(
+            write(tempDir.resolve("x.cluster"), append("keyspace shared global", "keyspace eu_only regional:EU")),
+            configDir());
+
+        assertTrue(config.hydra());
+        final Keyspace regional = config.keyspaces().get(1);
+        assertEquals(Keyspace.regional("eu_only", "eu-west-1"), regional);
+        assertTrue(regional.isRegional());
+        assertEquals(Keyspace.Scope.REGIONAL, regional.scope());
+        assertEquals("eu-west-1", regional.region());
+        assertFalse(config.keyspaces().get(0).isRegional());
+        assertNull(config.keyspaces().get(0).region());
+        for (int node = 0; node < 3; node++)
+        {
+            assertEquals(node, config.replicaConfig(node).replicaId());
+            assertEquals(0, config.node(node).indexInRegion());
+            assertEquals(1, config.regionLogConfig(node).nodeCount());
+            assertEquals(0, config.regionLogConfig(node).nodeId());
+        }
+        // 99 + 5 ms for the region log rounds.
+        assertEquals(104, config.fastPathTimeoutMs(0));
+    }
+
+    @Test
+    void shouldKeepAFlatConfigFlat() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), VALID), configDir());
+
+        assertFalse(config.hydra());
+        assertEquals(3, config.regionCount());
+        for (final ClusterNode node : config.nodes())
+        {
+            assertEquals(0, node.indexInRegion());
+            assertEquals(List.of(node), config.regionNodes(node.regionIndex()));
+        }
+        assertEquals(99, config.fastPathTimeoutMs(0));
+        assertEquals(201, config.fastPathTimeoutMs(2));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> config.regionLogConfig(0));
+        assertTrue(ex.getMessage().contains("flat"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRequireARegionForARegionalKeyspaceOnly()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new Keyspace("x", Keyspace.Scope.REGIONAL));
+        assertThrows(IllegalArgumentException.class, () -> new Keyspace("x", Keyspace.Scope.GLOBAL, "us-east-1"));
+        assertEquals(Keyspace.global("x"), new Keyspace("x", Keyspace.Scope.GLOBAL));
+    }
+
+    /** Every setting of a replica config, in a list that compares by value (ReplicaConfig has no equals). */
+    private static List<Object> settings(final ReplicaConfig config)
+    {
+        return List.of(
+            config.replicaId(),
+            config.replicaCount(),
+            config.randomSeed(),
+            config.retransmitTimeoutNs(),
+            config.fastPathTimeoutNs(),
+            config.recoveryTimeoutNs(),
+            config.gcIntervalNs(),
+            config.maxOpsPerCommand(),
+            config.maxKeyBytes(),
+            config.maxValueBytes(),
+            config.maxCommandBytes(),
+            config.maxInFlightCommands(),
+            config.maxLiveInstances(),
+            config.maxTrackedInstances(),
+            config.maxRecoveriesPerTick());
     }
 }

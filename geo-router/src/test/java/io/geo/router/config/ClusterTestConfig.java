@@ -63,6 +63,29 @@ final class ClusterTestConfig
         return lines;
     }
 
+    /**
+     * A config of WAN profile {@code wan} (no relay) with {@code nodesPerRegion} nodes in each of {@code regions}:
+     * node i in {@code regions[i / nodesPerRegion]}, endpoint port 29500 + i, client port 29600 + i, data folder
+     * {@code n<i>}. The node lines are lines 5 and on, node i on line 5 + i.
+     */
+    static List<String> regionGroups(final String wan, final int nodesPerRegion, final String... regions)
+    {
+        final ArrayList<String> lines = new ArrayList<>(VALID.subList(0, 3));
+        lines.add("wan " + wan);
+        for (int id = 0; id < nodesPerRegion * regions.length; id++)
+        {
+            lines.add(node(id, regions[id / nodesPerRegion]));
+        }
+        return lines;
+    }
+
+    /** A node line of {@link #regionGroups}'s layout: endpoint port 29500 + id, client port 29600 + id. */
+    static String node(final int id, final String region)
+    {
+        return "node " + id + " region " + region + " endpoint 127.0.0.1:" + (29500 + id) + " client 127.0.0.1:" +
+            (29600 + id) + " data n" + id;
+    }
+
     static Path write(final Path file, final List<String> lines)
     {
         try

@@ -90,6 +90,28 @@ public final class SidecarProcesses implements AutoCloseable
         }
     }
 
+    /** SIGSTOP: the node freezes (a stalled machine: its sockets stay open, it answers nothing). */
+    public void pause(final int id) throws IOException, InterruptedException
+    {
+        signal(id, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    public void resume(final int id) throws IOException, InterruptedException
+    {
+        signal(id, "CONT");
+    }
+
+    private void signal(final int id, final String signal) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[id].pid()))
+            .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        {
+            throw new IllegalStateException("kill -" + signal + " of node " + id + " failed");
+        }
+    }
+
     /** SIGTERM and wait for a clean exit (0 or 143); returns the exit code. */
     public int terminate(final int id) throws InterruptedException
     {

@@ -42,6 +42,42 @@ public final class TestClusters
         return file;
     }
 
+    /** The regional keyspace of region {@code region} of {@link #writeGroupsConfig} configs. */
+    public static final String[] REGIONAL_KEYSPACES = {"r_us", "r_eu", "r_jp"};
+
+    /**
+     * A cluster of region groups: three regions of the lan profile with {@code nodesPerRegion} nodes each (node
+     * {@code r * nodesPerRegion + i} is node i of region r), keyspaces {@code kv} (global) and one regional keyspace
+     * per region ({@link #REGIONAL_KEYSPACES}), data folders under {@code dir}, ports from the OS.
+     */
+    public static Path writeGroupsConfig(final Path dir, final String name, final int nodesPerRegion)
+        throws IOException
+    {
+        final String[] regions = {"us-east-1", "eu-west-1", "ap-northeast-1"};
+        final StringBuilder text = new StringBuilder()
+            .append("cluster ").append(name).append('\n')
+            .append("cluster-id 79\n")
+            .append("secret 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
+            .append("wan ").append(configDir().resolve("wan").resolve("lan.wan")).append('\n')
+            .append("term-length 1m\n")
+            .append("keyspace kv global\n");
+        for (int region = 0; region < regions.length; region++)
+        {
+            text.append("keyspace ").append(REGIONAL_KEYSPACES[region]).append(" regional:").append(regions[region])
+                .append('\n');
+        }
+        for (int node = 0; node < regions.length * nodesPerRegion; node++)
+        {
+            text.append("node ").append(node).append(" region ").append(regions[node / nodesPerRegion])
+                .append(" endpoint 127.0.0.1:").append(freePort())
+                .append(" client 127.0.0.1:").append(freePort())
+                .append(" data ").append(dir.resolve("data").resolve("node-" + node)).append('\n');
+        }
+        final Path file = dir.resolve(name + ".cluster");
+        Files.writeString(file, text.toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
     /**
      * A three-node cluster whose links go through a WAN relay (to run in the test JVM with
      * {@code WanRelay.start(RelayConfig.load(dir.resolve(name + ".relay")))}), on a small profile of its own: RTTs

@@ -2,6 +2,7 @@ package io.geo.router.transport;
 
 import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.regionlog.LogMessage;
 import io.geo.epaxos.messages.Prepare;
 import io.geo.router.transport.FrameCodec.DropReason;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -129,6 +130,13 @@ class FrameCodecFuzzTest
         expectDrop(forge(0, Arrays.copyOf(otherSender, payloadLength)), -1, DropReason.SENDER_MISMATCH);
         assertNotNull(decode(forge(2, Arrays.copyOf(otherSender, payloadLength)), -1), "a correct forge decodes");
 
+        // A region log message reaching a node of a flat cluster.
+        final FrameCodec grouped = new FrameCodec(CLUSTER_ID, 0, new int[] {0, 1, 2, 3}, SECRET);
+        final int logLength = grouped.encode(RECEIVER, new LogMessage.Heartbeat(2, 9));
+        final byte[] logFrame = new byte[logLength];
+        grouped.encodedBuffer().getBytes(0, logFrame);
+        expectDrop(logFrame, -1, DropReason.WRONG_REGION);
+
         final UnsafeBuffer small = new UnsafeBuffer(new byte[64]);
         assertNull(receiver.decode(small, 40, 64), "range beyond the buffer");
         assertNull(receiver.decode(small, -8, 40), "negative offset");
@@ -140,6 +148,44 @@ class FrameCodecFuzzTest
         {
             assertTrue(receiver.dropCount(reason) > 0, context("reason counted: " + reason));
         }
+    }
+
+    @Test
+    void shouldCarryRegionLogMessagesWithinARegionAndEpaxosMessagesBetweenRegions() throws Exception
+    {
+        final int[] regionOf = {0, 0, 0, 1, 1, 1, 2, 2, 2};
+        final FrameCodec[] codecs = new FrameCodec[regionOf.length];
+        for (int node = 0; node < regionOf.length; node++)
+        {
+            codecs[node] = new FrameCodec(CLUSTER_ID, node, regionOf, SECRET);
+        }
+        final LogMessage heartbeat = new LogMessage.Heartbeat(3, 17);
+        final Message prepare = new Prepare(3, 4);
+
+        // node 5 (index 2 of region 1) to node 4 (index 1 of region 1): a log message, sender named by index
+        assertEquals(FrameCodec.LOG_MESSAGE, deliver(codecs[5], codecs[4], heartbeat));
+        assertEquals(heartbeat, codecs[4].logMessage());
+        assertEquals(5, codecs[4].lastSender());
+        assertEquals(2, codecs[4].indexInRegion(codecs[4].lastSender()));
+        // node 1 (region 0) to node 4 (region 1): an EPaxos message of replica 0
+        assertEquals(FrameCodec.REPLICA_MESSAGE, deliver(codecs[1], codecs[4], prepare));
+        assertTrue(messageEquals(prepare, codecs[4].message()), context("EPaxos message between regions"));
+        assertEquals(0, codecs[4].replicaOf(codecs[4].lastSender()));
+        // the wrong way round: a log message to another region, an EPaxos message inside a region
+        assertEquals(FrameCodec.DROPPED, deliver(codecs[1], codecs[4], heartbeat));
+        assertEquals(FrameCodec.DROPPED, deliver(codecs[3], codecs[4], prepare));
+        assertEquals(2, codecs[4].dropCount(DropReason.WRONG_REGION));
+        // a flat codec cannot encode log messages
+        assertThrows(io.geo.epaxos.codec.CodecException.class, () -> receiver.encode(0, heartbeat));
+    }
+
+    private static int deliver(final FrameCodec from, final FrameCodec to, final Object message) throws Exception
+    {
+        final int length = message instanceof LogMessage log ?
+            from.encode(to.selfNode(), log) : from.encode(to.selfNode(), (Message)message);
+        final byte[] frame = new byte[length];
+        from.encodedBuffer().getBytes(0, frame);
+        return to.decodeFrame(new UnsafeBuffer(frame), 0, length);
     }
 
     @Test

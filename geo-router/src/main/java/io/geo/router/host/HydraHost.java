@@ -1,0 +1,454 @@
+package io.geo.router.host;
+
+import io.geo.epaxos.api.ClientResponder;
+import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.messages.Message;
+import io.geo.epaxos.primitives.Command;
+import io.geo.epaxos.primitives.Result;
+import io.geo.epaxos.regionlog.LogMessage;
+import io.geo.epaxos.regionlog.RegionLogConfig;
+import io.geo.epaxos.replica.EpaxosReplica;
+import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.router.transport.PeerTransport;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Hosts one node of a region group ({@link HydraNode}, docs/hydra.md): the duty cycle a sidecar runs when its cluster
+ * has region groups. Each {@link #doWork} step delivers received messages (region log messages from the nodes of this
+ * region, EPaxos messages from nodes of other regions), ticks, then group-commits: one
+ * {@link SyncableLogStore#sync()} makes the step's region log writes durable, and only then do the step's messages
+ * and client replies leave and the node learns the sync ({@code onSynced}).
+ *
+ * <p>Messages to another region go to one node of it, the same one while it seems alive: a node that was sent
+ * something and has not been heard from for {@code targetSilenceNs}, or whose connection is down, is replaced by the
+ * region's next node, which also gets what was sent to the silent one since it was last heard from (a dead node may
+ * have swallowed a Commit, which EPaxos never sends again). The node a message reaches appends it to its region's log
+ * and answers it, so a live target is heard from within a round trip.
+ *
+ * <p>Single-threaded: every method is called from the duty-cycle thread.
+ */
+public final class HydraHost implements ProtocolHost
+{
+    /** The shape of the cluster as this node sees it. */
+    public record Topology(int selfNode, int[] regionOfNode)
+    {
+        public Topology
+        {
+            Objects.checkIndex(selfNode, regionOfNode.length);
+            regionOfNode = regionOfNode.clone();
+        }
+
+        public int region()
+        {
+            return regionOfNode[selfNode];
+        }
+
+        /** The cluster node ids of {@code region}'s nodes, in increasing order (index i is region log node i). */
+        public int[] nodesOf(final int region)
+        {
+            return java.util.stream.IntStream.range(0, regionOfNode.length)
+                .filter(node -> regionOfNode[node] == region)
+                .toArray();
+        }
+
+        public int regionCount()
+        {
+            return Arrays.stream(regionOfNode).max().orElse(-1) + 1;
+        }
+    }
+
+    private static final int POLL_LIMIT = 256;
+    /** The region log's timers (heartbeats, retransmissions, delegated-slot fills) run at this resolution. */
+    private static final long LOG_TICK_NS = 100_000;
+    /** How often silent region targets are looked for when nothing is sent. */
+    private static final long TARGET_CHECK_INTERVAL_NS = 10_000_000;
+    private static final int MAX_UNHEARD = 4096;
+    /** Group commits per step at most: applying a sync can emit more (commit index writes, replies). */
+    private static final int MAX_COMMITS_PER_STEP = 4;
+
+    private final Topology topology;
+    private final HydraNode node;
+    private final SyncableLogStore store;
+    private final PeerTransport transport;
+    private final Listener listener;
+    private final long targetSilenceNs;
+    /** Per region, the cluster node ids of its nodes; per node, its index in its region. */
+    private final int[][] regionNodes;
+    private final int[] indexInRegion;
+    /** Per region, the index (into regionNodes) of the node messages to it go to. */
+    private final int[] target;
+    /** Per node, when something was first sent to it since it was last heard from (Long.MAX_VALUE: none). */
+    private final long[] unansweredSinceNs;
+    /** Per node, the messages sent to it since it was last heard from (at most {@link #MAX_UNHEARD}). */
+    private final ArrayDeque<RegionOut>[] unheard;
+    private long nextTargetCheckNs;
+    private long resent;
+    private final ArrayList<Object> outbox = new ArrayList<>();
+    private final ArrayList<Object[]> replies = new ArrayList<>();
+    private final PeerTransport.Handler handler;
+    private long nowNs;
+    private long nextTickNs;
+    private long syncs;
+    private long sendFailures;
+    private long targetChanges;
+    private boolean inConstructor = true;
+
+    /** A message for a node of this region, or for a region. */
+    private record LogOut(int toIndex, LogMessage message)
+    {
+    }
+
+    private record RegionOut(int toRegion, Message message)
+    {
+    }
+
+    /**
+     * @param logConfig       this node's region log settings (node id = its index in its region).
+     * @param replicaConfig   its region's EPaxos replica settings (replica id = the region), equal on every node of it.
+     * @param tickIntervalNs  how often the region log leader appends a clock tick for the replica's timers.
+     * @param targetSilenceNs how long a node of another region may stay silent after a send before another node of
+     *                        its region is tried.
+     */
+    public HydraHost(
+        final Topology topology,
+        final RegionLogConfig logConfig,
+        final ReplicaConfig replicaConfig,
+        final SyncableLogStore store,
+        final StateMachine stateMachine,
+        final PeerTransport transport,
+        final Listener listener,
+        final long tickIntervalNs,
+        final long targetSilenceNs,
+        final long nowNs)
+    {
+        this.topology = topology;
+        this.store = store;
+        this.transport = transport;
+        this.listener = listener;
+        this.targetSilenceNs = targetSilenceNs;
+        this.nowNs = nowNs;
+        final int regions = topology.regionCount();
+        if (replicaConfig.replicaId() != topology.region() || replicaConfig.replicaCount() != regions)
+        {
+            throw new IllegalArgumentException("replica " + replicaConfig.replicaId() + " of " +
+                replicaConfig.replicaCount() + " does not match node " + topology.selfNode() + " in region " +
+                topology.region() + " of " + regions);
+        }
+        regionNodes = new int[regions][];
+        indexInRegion = new int[topology.regionOfNode().length];
+        for (int region = 0; region < regions; region++)
+        {
+            regionNodes[region] = topology.nodesOf(region);
+            for (int i = 0; i < regionNodes[region].length; i++)
+            {
+                indexInRegion[regionNodes[region][i]] = i;
+            }
+        }
+        final int[] own = regionNodes[topology.region()];
+        if (logConfig.nodeCount() != own.length || logConfig.nodeId() != indexInRegion[topology.selfNode()])
+        {
+            throw new IllegalArgumentException("region log node " + logConfig.nodeId() + " of " +
+                logConfig.nodeCount() + " does not match node " + topology.selfNode() + ", index " +
+                indexInRegion[topology.selfNode()] + " of " + own.length + " in its region");
+        }
+        target = new int[regions];
+        unansweredSinceNs = new long[indexInRegion.length];
+        Arrays.fill(unansweredSinceNs, Long.MAX_VALUE);
+        @SuppressWarnings("unchecked")
+        final ArrayDeque<RegionOut>[] queues = new ArrayDeque[indexInRegion.length];
+        for (int node = 0; node < queues.length; node++)
+        {
+            queues[node] = new ArrayDeque<>();
+        }
+        unheard = queues;
+        for (int region = 0; region < regions; region++)
+        {
+            // spread the regions' nodes over the senders: node i of a region starts with node i of the others
+            target[region] = indexInRegion[topology.selfNode()] % regionNodes[region].length;
+        }
+        this.handler = new PeerTransport.Handler()
+        {
+            @Override
+            public void onMessage(final int fromNode, final Message message)
+            {
+                heard(fromNode);
+                node().onRegionMessage(topology.regionOfNode()[fromNode], message, HydraHost.this.nowNs);
+            }
+
+            @Override
+            public void onLogMessage(final int fromNode, final LogMessage message)
+            {
+                heard(fromNode);
+                node().onLogMessage(indexInRegion[fromNode], message, HydraHost.this.nowNs);
+            }
+        };
+        // replaying the store happens here: the state machine gets every applied entry again
+        this.node = new HydraNode(logConfig, replicaConfig, tickIntervalNs,
+            (toIndex, message) -> outbox.add(new LogOut(toIndex, message)), store,
+            (toRegion, message) -> outbox.add(new RegionOut(toRegion, message)), stateMachine, new Responder(),
+            nowNs);
+        inConstructor = false;
+        groupCommit();
+    }
+
+    private HydraNode node()
+    {
+        return node;
+    }
+
+    @Override
+    public void submit(final Command command, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!node.submit(command, nowNs))
+        {
+            replies.add(new Object[] {command, Rejection.OVERLOADED, "the region log has too many entries waiting"});
+        }
+    }
+
+    @Override
+    public void submitRegional(final Command command, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        if (!node.submitRegional(command, nowNs))
+        {
+            replies.add(new Object[] {command, Rejection.OVERLOADED, "the region log has too many entries waiting"});
+        }
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int work = transport.poll(handler, POLL_LIMIT);
+        if (nowNs >= nextTickNs)
+        {
+            nextTickNs = nowNs + LOG_TICK_NS;
+            node.onTick(nowNs);
+        }
+        if (nowNs >= nextTargetCheckNs)
+        {
+            nextTargetCheckNs = nowNs + TARGET_CHECK_INTERVAL_NS;
+            checkTargets();
+        }
+        for (int i = 0; i < MAX_COMMITS_PER_STEP; i++)
+        {
+            final int done = groupCommit();
+            if (0 == done)
+            {
+                break;
+            }
+            work += done;
+        }
+        return work;
+    }
+
+    /** Syncs the writes made so far, then releases what they guard. Returns 1 if there was anything to do. */
+    private int groupCommit()
+    {
+        if (outbox.isEmpty() && replies.isEmpty() && !store.hasUnsynced())
+        {
+            return 0;
+        }
+        if (store.hasUnsynced())
+        {
+            store.sync();
+            syncs++;
+        }
+        final Object[] messages = outbox.toArray();
+        outbox.clear();
+        for (final Object out : messages)
+        {
+            if (out instanceof LogOut log)
+            {
+                if (!transport.send(regionNodes[topology.region()][log.toIndex()], log.message()))
+                {
+                    sendFailures++; // the region log retransmits
+                }
+            }
+            else
+            {
+                sendToRegion((RegionOut)out);
+            }
+        }
+        node.onSynced(nowNs);
+        final Object[][] released = replies.toArray(new Object[0][]);
+        replies.clear();
+        for (final Object[] reply : released)
+        {
+            final Command command = (Command)reply[0];
+            if (reply[1] instanceof Rejection rejection)
+            {
+                listener.onRejected(command, rejection, (String)reply[2]);
+            }
+            else
+            {
+                listener.onExecuted(command, (Result[])reply[1]);
+            }
+        }
+        return 1;
+    }
+
+    private void sendToRegion(final RegionOut out)
+    {
+        final int region = out.toRegion();
+        for (int attempt = 0; attempt < regionNodes[region].length; attempt++)
+        {
+            final int to = regionNodes[region][target[region]];
+            if (!isSilent(to) && transport.send(to, out.message()))
+            {
+                sentUnheard(to, out);
+                return;
+            }
+            nextTarget(region);
+        }
+        sendFailures++; // no node of that region took it now: EPaxos retransmits
+    }
+
+    /**
+     * Messages to a region go to its next node from now on (the current one given a fresh chance when its turn comes
+     * again), and what was sent to the current one since it was last heard from goes to the new one too: a node that
+     * died may have taken messages EPaxos never sends again (a Commit), which the region would otherwise learn only by
+     * recovering the instance. EPaxos messages are idempotent, so a copy that arrives twice does no harm.
+     */
+    private void nextTarget(final int region)
+    {
+        final int[] nodes = regionNodes[region];
+        final int from = nodes[target[region]];
+        if (nodes.length == 1)
+        {
+            // a region of one node: nothing else to try; EPaxos retransmits, recovery covers a lost Commit
+            unheard[from].clear();
+            unansweredSinceNs[from] = Long.MAX_VALUE;
+            return;
+        }
+        target[region] = (target[region] + 1) % nodes.length;
+        final int to = nodes[target[region]];
+        unansweredSinceNs[to] = Long.MAX_VALUE;
+        targetChanges++;
+        final ArrayDeque<RegionOut> moved = unheard[from];
+        unheard[from] = new ArrayDeque<>();
+        unansweredSinceNs[from] = Long.MAX_VALUE;
+        for (final RegionOut out : moved)
+        {
+            if (transport.send(to, out.message()))
+            {
+                resent++;
+                sentUnheard(to, out);
+            }
+        }
+    }
+
+    private boolean isSilent(final int node)
+    {
+        return unansweredSinceNs[node] != Long.MAX_VALUE && nowNs - unansweredSinceNs[node] > targetSilenceNs;
+    }
+
+    private void sentUnheard(final int to, final RegionOut out)
+    {
+        if (unansweredSinceNs[to] == Long.MAX_VALUE)
+        {
+            unansweredSinceNs[to] = nowNs;
+        }
+        final ArrayDeque<RegionOut> queue = unheard[to];
+        if (queue.size() == MAX_UNHEARD)
+        {
+            queue.pollFirst(); // the oldest is left to EPaxos retransmission and recovery
+        }
+        queue.addLast(out);
+    }
+
+    /** Moves off every region target that stayed silent, even if nothing new is sent to its region. */
+    private void checkTargets()
+    {
+        for (int region = 0; region < regionNodes.length; region++)
+        {
+            if (region != topology.region() && isSilent(regionNodes[region][target[region]]))
+            {
+                nextTarget(region);
+            }
+        }
+    }
+
+    private void heard(final int fromNode)
+    {
+        unansweredSinceNs[fromNode] = Long.MAX_VALUE;
+        if (!unheard[fromNode].isEmpty())
+        {
+            unheard[fromNode].clear();
+        }
+    }
+
+    /** Outcomes of commands this node's clients wait for; released after the group commit like every output. */
+    private final class Responder implements ClientResponder
+    {
+        @Override
+        public void onCommitted(final long instance, final Command command, final boolean fastPath)
+        {
+            if (!inConstructor)
+            {
+                listener.onCommitted(command, fastPath);
+            }
+        }
+
+        @Override
+        public void onExecuted(final long instance, final Command command, final Result[] results,
+            final boolean fastPath)
+        {
+            replies.add(new Object[] {command, results});
+        }
+
+        @Override
+        public void onRejected(final Command command, final Rejection reason, final String detail)
+        {
+            replies.add(new Object[] {command, reason, detail});
+        }
+    }
+
+    @Override
+    public EpaxosReplica replicaView()
+    {
+        return node.replica();
+    }
+
+    /** The hosted region group node (read from the duty-cycle thread only). */
+    public HydraNode nodeView()
+    {
+        return node;
+    }
+
+    @Override
+    public long syncs()
+    {
+        return syncs;
+    }
+
+    @Override
+    public long sendFailures()
+    {
+        return sendFailures;
+    }
+
+    /** Messages sent again to a region's next node because its previous target went silent. */
+    public long resent()
+    {
+        return resent;
+    }
+
+    /** How often messages to a region moved to another of its nodes. */
+    public long targetChanges()
+    {
+        return targetChanges;
+    }
+
+    public Topology topology()
+    {
+        return topology;
+    }
+}
