@@ -1,18 +1,20 @@
 package io.geo.router.cli;
 
-import io.geo.router.host.SyncableStore;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.demo.DemoOptions;
 import io.geo.router.demo.DemoStats;
 import io.geo.router.demo.EmbeddedCluster;
+import io.geo.router.demo.MemoryLogStore;
 import io.geo.router.demo.Stores;
+import io.geo.router.host.SyncableLogStore;
+import io.geo.router.host.SyncableStore;
+import io.geo.router.host.WalSyncableLogStore;
+import io.geo.router.storage.Durability;
 import io.geo.wan.WanProfile;
 import io.geo.wan.WanProfileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import io.geo.router.storage.Durability;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +59,11 @@ final class DemoCommand implements Callable<Integer>
         description = "Closed-loop clients per region (default: ${DEFAULT-VALUE}).")
     int clients;
 
+    @Option(names = "--nodes-per-region", paramLabel = "N", defaultValue = "1",
+        description = "Nodes in each region: 1 (each region one EPaxos replica) or 3 or 5 (a region group sharing " +
+            "a region log, docs/hydra.md) (default: ${DEFAULT-VALUE}).")
+    int nodesPerRegion;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed of the workload and the WAN jitter (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -82,7 +89,7 @@ final class DemoCommand implements Callable<Integer>
         final WanProfile profile;
         try
         {
-            options = new DemoOptions(seconds, conflict, reads, clients, seed).validate();
+            options = new DemoOptions(seconds, conflict, reads, clients, seed, nodesPerRegion).validate();
             profile = WanProfile.resolve(wan, configDirectory());
             if (profile.regionCount() < 3 || profile.regionCount() % 2 == 0)
             {
@@ -96,10 +103,12 @@ final class DemoCommand implements Callable<Integer>
             return 2;
         }
 
-        out.printf(Locale.ROOT, "geo demo: %d regions on WAN profile %s (%s), %d clients per region, %d%% conflict, " +
-            "%d%% reads, %d s%n", profile.regionCount(), profile.name(), String.join(", ", profile.regions()),
-            clients, conflict, reads, seconds);
+        out.printf(Locale.ROOT, "geo demo: %d regions%s on WAN profile %s (%s), %d clients per region, %d%% " +
+            "conflict, %d%% reads, %d s%n", profile.regionCount(), nodesPerRegion == 1 ? "" : " x " + nodesPerRegion +
+            " nodes (region groups)", profile.name(), String.join(", ", profile.regions()), clients, conflict, reads,
+            seconds);
         final IntFunction<SyncableStore> stores;
+        final IntFunction<SyncableLogStore> logStores;
         final Path walRoot;
         try
         {
@@ -109,6 +118,7 @@ final class DemoCommand implements Callable<Integer>
                 {
                     walRoot = null;
                     stores = Stores::memory;
+                    logStores = node -> new MemoryLogStore();
                 }
                 case "sync", "none" ->
                 {
@@ -116,6 +126,8 @@ final class DemoCommand implements Callable<Integer>
                     walRoot = dataDir != null ? Files.createDirectories(dataDir) :
                         Files.createTempDirectory("geo-demo-");
                     stores = region -> Stores.wal(walRoot.resolve("region-" + region), mode);
+                    logStores = node -> new WalSyncableLogStore(walRoot.resolve("node-" + node).resolve("regionlog"),
+                        mode);
                 }
                 default -> throw new IllegalArgumentException(
                     "--durability must be sync, none or memory; got '" + durability + "'");
@@ -129,8 +141,9 @@ final class DemoCommand implements Callable<Integer>
         out.println("replicas persist: " + (walRoot == null ? "nothing (memory)" :
             "write-ahead log" + (durability.equalsIgnoreCase("sync") ? " with fsync group commit" : " without fsync") +
             " and Chronicle Map state in " + walRoot));
-        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, stores, region -> walRoot == null ?
-            Stores.keyValue() : Stores.chronicle(walRoot.resolve("region-" + region).resolve("state")));
+        final EmbeddedCluster cluster = new EmbeddedCluster(options, profile, stores, logStores, node ->
+            walRoot == null ? Stores.keyValue() : Stores.chronicle(walRoot.resolve(
+            (nodesPerRegion == 1 ? "region-" : "node-") + node).resolve("state")));
         final DemoStats stats;
         try
         {

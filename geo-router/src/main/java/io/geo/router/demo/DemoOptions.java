@@ -6,10 +6,22 @@ public record DemoOptions(
     int conflictPercent,
     int readPercent,
     int clientsPerRegion,
-    long seed)
+    long seed,
+    int nodesPerRegion)
 {
+    /** One node per region: a flat cluster of EPaxos replicas. */
+    public DemoOptions(
+        final int seconds, final int conflictPercent, final int readPercent, final int clientsPerRegion, final long seed)
+    {
+        this(seconds, conflictPercent, readPercent, clientsPerRegion, seed, 1);
+    }
+
     public DemoOptions validate()
     {
+        if (nodesPerRegion != 1 && nodesPerRegion != 3 && nodesPerRegion != 5)
+        {
+            throw new IllegalArgumentException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
+        }
         if (seconds < 1 || seconds > 3600)
         {
             throw new IllegalArgumentException("--seconds must be 1..3600; got " + seconds);

@@ -6,9 +6,12 @@ import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
 import io.geo.epaxos.primitives.Result;
+import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.router.host.HydraHost;
 import io.geo.router.host.ProtocolHost;
 import io.geo.router.host.ReplicaHost;
+import io.geo.router.host.SyncableLogStore;
 import io.geo.router.host.SyncableStore;
 import io.geo.router.transport.EmulatedWan;
 import io.geo.wan.WanProfile;
@@ -24,8 +27,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
- * A multi-region cluster in one JVM: one {@link ReplicaHost} per region (the duty cycle a sidecar runs), connected
- * by the real-time WAN emulator, each with a durable store and a state machine, and closed-loop clients in every
+ * A multi-region cluster in one JVM: one {@link ReplicaHost} per region (the duty cycle a sidecar runs), or with
+ * region groups several {@link HydraHost}s per region sharing a region log, connected by the real-time WAN emulator, each with a durable store and a state machine, and closed-loop clients in every
  * region. One thread drives everything: each cycle reads the clock once, moves due messages into inboxes, runs every
  * host's step (which group-commits before releasing messages and replies), and issues client commands. Not
  * thread-safe: {@link #run} owns everything.
@@ -106,32 +109,61 @@ public final class EmbeddedCluster
     }
 
     private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** One-way delay between two nodes of a region (region groups). */
+    private static final long LAN_ONE_WAY_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final DemoOptions options;
     private final EmulatedWan wan;
-    private final List<ReplicaHost> hosts = new ArrayList<>();
-    private final List<SyncableStore> stores = new ArrayList<>();
+    /** Every node; node {@code r * nodesPerRegion + i} is node i of region r. */
+    private final List<ProtocolHost> hosts = new ArrayList<>();
+    private final List<Object> stores = new ArrayList<>();
     private final List<DigestingStateMachine> stateMachines = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
     private final SplittableRandom random;
     private final DemoStats stats;
+    private final int nodesPerRegion;
     private long nowNs;
 
+    /** A flat cluster: one node per region, each an EPaxos replica with its own store. */
     public EmbeddedCluster(
         final DemoOptions options,
         final WanProfile profile,
         final IntFunction<SyncableStore> storeFactory,
         final IntFunction<DigestingStateMachine> stateMachineFactory)
     {
+        this(options, profile, storeFactory, null, stateMachineFactory);
+    }
+
+    /**
+     * A flat cluster when {@code options.nodesPerRegion()} is 1, else region groups: each region one EPaxos replica
+     * whose nodes share a region log (docs/hydra.md), node n persisting to {@code logStoreFactory.apply(n)}. State
+     * machines are made per node.
+     */
+    public EmbeddedCluster(
+        final DemoOptions options,
+        final WanProfile profile,
+        final IntFunction<SyncableStore> storeFactory,
+        final IntFunction<SyncableLogStore> logStoreFactory,
+        final IntFunction<DigestingStateMachine> stateMachineFactory)
+    {
         this.options = options;
         final int regions = profile.regionCount();
+        this.nodesPerRegion = options.nodesPerRegion();
         this.random = new SplittableRandom(options.seed());
-        this.wan = new EmulatedWan(profile, options.seed(), 1 << 20);
+        final int[] regionOfNode = new int[regions * nodesPerRegion];
+        for (int node = 0; node < regionOfNode.length; node++)
+        {
+            regionOfNode[node] = node / nodesPerRegion;
+        }
+        this.wan = nodesPerRegion == 1 ? new EmulatedWan(profile, options.seed(), 1 << 20) :
+            new EmulatedWan(profile, options.seed(), 1 << 20, regionOfNode, LAN_ONE_WAY_NS);
         this.stats = new DemoStats(profile.regions());
         this.nowNs = System.nanoTime();
         final ClientRouter router = new ClientRouter();
-        for (int r = 0; r < regions; r++)
+        for (int node = 0; node < regionOfNode.length; node++)
         {
+            final int r = regionOfNode[node];
+            // every node of a region runs a copy of the region's replica: identical settings (seed included)
             final ReplicaConfig config = new ReplicaConfig()
                 .replicaId(r)
                 .replicaCount(regions)
@@ -139,11 +171,27 @@ public final class EmbeddedCluster
                 .fastPathTimeoutNs(TimeUnit.MILLISECONDS.toNanos(fastPathWaitMs(profile, r)))
                 .retransmitTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000))
                 .recoveryTimeoutNs(TimeUnit.MILLISECONDS.toNanos(3000));
-            final SyncableStore store = storeFactory.apply(r);
-            final DigestingStateMachine machine = stateMachineFactory.apply(r);
-            stores.add(store);
+            final DigestingStateMachine machine = stateMachineFactory.apply(node);
             stateMachines.add(machine);
-            hosts.add(new ReplicaHost(config, store, machine, wan.transport(r), router, TICK_INTERVAL_NS, nowNs));
+            if (nodesPerRegion == 1)
+            {
+                final SyncableStore store = storeFactory.apply(r);
+                stores.add(store);
+                hosts.add(new ReplicaHost(config, store, machine, wan.transport(node), router, TICK_INTERVAL_NS,
+                    nowNs));
+            }
+            else
+            {
+                final SyncableLogStore store = logStoreFactory.apply(node);
+                stores.add(store);
+                final RegionLogConfig log = new RegionLogConfig()
+                    .nodeId(node % nodesPerRegion)
+                    .nodeCount(nodesPerRegion)
+                    .randomSeed(options.seed() * 131 + node)
+                    .conclude();
+                hosts.add(new HydraHost(new HydraHost.Topology(node, regionOfNode), log, config, store, machine,
+                    wan.transport(node), router, TICK_INTERVAL_NS, TimeUnit.MILLISECONDS.toNanos(1000), nowNs));
+            }
         }
         for (int c = 0; c < regions * options.clientsPerRegion(); c++)
         {
@@ -213,11 +261,16 @@ public final class EmbeddedCluster
         }
         stats.elapsedNs = System.nanoTime() - startNs;
         settle(TimeUnit.SECONDS.toNanos(15));
-        for (final ReplicaHost host : hosts)
+        for (int node = 0; node < hosts.size(); node++)
         {
-            stats.fastPath += host.replicaView().counters().fastPathCommits();
-            stats.slowPath += host.replicaView().counters().slowPathCommits();
-            stats.recoveries += host.replicaView().counters().recoveriesStarted();
+            final ProtocolHost host = hosts.get(node);
+            if (node % nodesPerRegion == 0)
+            {
+                // the nodes of a region run copies of one replica: count its commits once
+                stats.fastPath += host.replicaView().counters().fastPathCommits();
+                stats.slowPath += host.replicaView().counters().slowPathCommits();
+                stats.recoveries += host.replicaView().counters().recoveriesStarted();
+            }
             stats.syncs += host.syncs();
         }
         stats.messagesSent = wan.messagesSent();
@@ -230,7 +283,7 @@ public final class EmbeddedCluster
     private void step()
     {
         wan.pump(nowNs);
-        for (final ReplicaHost host : hosts)
+        for (final ProtocolHost host : hosts)
         {
             host.doWork(nowNs);
         }
@@ -271,7 +324,7 @@ public final class EmbeddedCluster
     private boolean converged()
     {
         final long[] reference = hosts.get(0).replicaView().executedPrefix();
-        for (final ReplicaHost host : hosts)
+        for (final ProtocolHost host : hosts)
         {
             if (host.replicaView().uncommittedCount() != 0 ||
                 !Arrays.equals(reference, host.replicaView().executedPrefix()))
@@ -317,20 +370,22 @@ public final class EmbeddedCluster
                 ("v" + client.process + "-" + requestNumber).getBytes(StandardCharsets.UTF_8)));
         client.outstanding = true;
         client.invokeNs = nowNs;
-        hosts.get(client.region).submit(command, nowNs);
+        // a region's clients spread over its nodes
+        hosts.get(client.region * nodesPerRegion + (client.process - 1) / stats.regions().size() % nodesPerRegion)
+            .submit(command, nowNs);
     }
 
     /** Closes the nodes' stores and state machines (those that hold resources). */
     public void close()
     {
-        for (int r = 0; r < hosts.size(); r++)
+        for (int node = 0; node < hosts.size(); node++)
         {
-            closeQuietly(stores.get(r), "store", r);
-            closeQuietly(stateMachines.get(r), "state machine", r);
+            closeQuietly(stores.get(node), "store", node);
+            closeQuietly(stateMachines.get(node), "state machine", node);
         }
     }
 
-    private static void closeQuietly(final Object resource, final String what, final int region)
+    private static void closeQuietly(final Object resource, final String what, final int node)
     {
         if (resource instanceof AutoCloseable closeable)
         {
@@ -340,7 +395,7 @@ public final class EmbeddedCluster
             }
             catch (final Exception ex)
             {
-                throw new IllegalStateException("closing the " + what + " of region " + region + ": " + ex, ex);
+                throw new IllegalStateException("closing the " + what + " of node " + node + ": " + ex, ex);
             }
         }
     }

@@ -51,4 +51,28 @@ class EmbeddedClusterTest
         assertTrue(stats.syncs() > 0, "group commits");
         assertTrue(stats.statesIdentical(), "replica states identical");
     }
+
+    @Test
+    @Timeout(60)
+    void shouldRunRegionGroupsOnRegionLogsAndConvergeOnEveryNode(@TempDir final Path dir) throws Exception
+    {
+        final WanProfile profile = WanProfile.resolve("lan", Paths.get(System.getProperty("geo.config.dir", "config")));
+        final EmbeddedCluster cluster = new EmbeddedCluster(new DemoOptions(2, 30, 20, 3, 13, 3).validate(), profile,
+            null, node -> new io.geo.router.host.WalSyncableLogStore(dir.resolve("node-" + node), Durability.SYNC),
+            node -> Stores.chronicle(dir.resolve("node-" + node).resolve("state")));
+        final DemoStats stats;
+        try
+        {
+            stats = cluster.run(null);
+        }
+        finally
+        {
+            cluster.close();
+        }
+        assertTrue(stats.completed() > 50, "commands completed: " + stats.completed());
+        assertEquals(0, stats.codecErrors());
+        assertTrue(stats.fastPath() + stats.slowPath() > 0);
+        assertTrue(stats.converged(), "every node's replica copy executed the same instances");
+        assertTrue(stats.statesIdentical(), "every node's state identical");
+    }
 }
