@@ -7,6 +7,7 @@ import io.geo.epaxos.check.History;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.hydra.RegionTargets;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
@@ -92,6 +93,7 @@ public final class HydraSimulation
         KeyValueStateMachine stateMachine;
         Life life;
         HydraNode node;
+        RegionTargets targets;
         boolean up = true;
         boolean syncScheduled;
         int incarnation;
@@ -143,6 +145,9 @@ public final class HydraSimulation
                     }
                 },
                 this, this, clock());
+            // a new life: the host's choice of targets starts afresh, as in a restarted sidecar
+            targets = new RegionTargets(regionOfNode, id, retransmitTimeoutNs,
+                (toNode, message) -> sendWanTo(this, members[toNode], message));
             afterCall(this);
         }
 
@@ -210,6 +215,8 @@ public final class HydraSimulation
     private final long[] replicaSeeds;
     private final boolean[][] blocked;
     private final long[][] lastWanDeliveryNs;
+    /** Per member id, its region (member id = region x nodes per region + index). */
+    private final int[] regionOfNode;
     private final long[][] lastLanDeliveryNs;
     private final History history = new History();
     private final SimWorkload workload;
@@ -295,6 +302,11 @@ public final class HydraSimulation
         }
         this.blocked = new boolean[regions][regions];
         this.lastWanDeliveryNs = new long[members.length][members.length];
+        this.regionOfNode = new int[members.length];
+        for (int id = 0; id < members.length; id++)
+        {
+            regionOfNode[id] = id / perRegion;
+        }
         this.lastLanDeliveryNs = new long[members.length][members.length];
         this.latenciesNs = new LongArrayList[regions];
         this.commitLatenciesNs = new LongArrayList[regions];
@@ -444,13 +456,15 @@ public final class HydraSimulation
         afterCall(to);
     }
 
-    private void deliverWan(final Member to, final int fromRegion, final Message message)
+    private void deliverWan(final Member to, final int fromId, final Message message)
     {
+        final int fromRegion = members[fromId].region;
         if (!to.up || blocked[fromRegion][to.region])
         {
             messagesDropped++;
             return;
         }
+        to.targets.heard(fromId);
         to.node.onRegionMessage(fromRegion, message, to.clock());
         afterCall(to);
     }
@@ -462,6 +476,7 @@ public final class HydraSimulation
             return;
         }
         member.lastTickNs = nowNs;
+        member.targets.check(nowNs);
         member.node.onTick(member.clock());
         peakLiveInstances = Math.max(peakLiveInstances, member.node.replica().liveInstances());
         afterCall(member);
@@ -530,60 +545,56 @@ public final class HydraSimulation
         }
     }
 
-    /**
-     * A node of region {@code toRegion}, at random among those not known to be down: a sender's transport notices a
-     * dead connection after {@link #FAILURE_DETECTION_NS} (as an Aeron publication does after its connection timeout)
-     * and stops choosing that node until it is back.
-     */
-    private Member wanTarget(final int toRegion)
-    {
-        final int first = networkRandom.nextInt(perRegion);
-        for (int i = 0; i < perRegion; i++)
-        {
-            final Member candidate = members[toRegion * perRegion + (first + i) % perRegion];
-            if (candidate.up || nowNs - candidate.downSinceNs < FAILURE_DETECTION_NS)
-            {
-                return candidate;
-            }
-        }
-        return members[toRegion * perRegion + first];
-    }
-
-    /** To a node of region {@code toRegion} ({@link #wanTarget}): a retransmission may reach another one. */
+    /** To a node of region {@code toRegion}, the one the sender's {@link RegionTargets} picks (production code). */
     private void sendWan(final Member from, final int toRegion, final Message original)
     {
+        from.targets.send(toRegion, original, nowNs);
+    }
+
+    /**
+     * One message on the wire from {@code from} to {@code to}. False, sending nothing, when the sender's transport
+     * knows {@code to} is down: it notices a dead connection after {@link #FAILURE_DETECTION_NS} (as an Aeron
+     * publication does after its connection timeout); before that the message is sent and lost.
+     */
+    private boolean sendWanTo(final Member from, final Member to, final Message original)
+    {
+        if (!to.up && nowNs - to.downSinceNs >= FAILURE_DETECTION_NS)
+        {
+            return false;
+        }
         wanMessages++;
         wanMessagesByType.merge(original.getClass().getSimpleName(), 1L, Long::sum);
         final Message message = throughWire(from.region, original);
-        final Member to = wanTarget(toRegion);
+        final int toRegion = to.region;
         if (blocked[from.region][toRegion] || links.sampleLoss(from.region, toRegion, networkRandom))
         {
             messagesDropped++;
-            return;
+            return true;
         }
         final Faults faults = config.faults;
         if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.dropProbability)
         {
             messagesDropped++;
-            return;
+            return true;
         }
         final long delayNs = links.sampleOneWayDelayNs(from.region, toRegion, networkRandom);
         if (faultsActive && faults.reorderSteps > 0 && networkRandom.nextInt(10) == 0)
         {
             schedule(delayNs + networkRandom.nextLong(faults.reorderSteps * TimeUnit.MILLISECONDS.toNanos(5)),
-                DELIVER_WAN, to.id, from.region, message);
+                DELIVER_WAN, to.id, from.id, message);
         }
         else
         {
             final long deliverAtNs = Math.max(nowNs + delayNs, lastWanDeliveryNs[from.id][to.id] + 1);
             lastWanDeliveryNs[from.id][to.id] = deliverAtNs;
-            schedule(deliverAtNs - nowNs, DELIVER_WAN, to.id, from.region, message);
+            schedule(deliverAtNs - nowNs, DELIVER_WAN, to.id, from.id, message);
         }
         if (faultsActive && faults != Faults.NONE && networkRandom.nextDouble() < faults.duplicateProbability)
         {
-            schedule(links.sampleOneWayDelayNs(from.region, toRegion, networkRandom), DELIVER_WAN,
-                wanTarget(toRegion).id, from.region, message);
+            schedule(links.sampleOneWayDelayNs(from.region, toRegion, networkRandom), DELIVER_WAN, to.id, from.id,
+                message);
         }
+        return true;
     }
 
     private Message throughWire(final int fromRegion, final Message message)

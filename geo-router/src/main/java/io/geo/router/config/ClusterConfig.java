@@ -525,10 +525,10 @@ public final class ClusterConfig
         return Math.min(MAX_COMMAND_BYTES, room);
     }
 
-    /** The largest message between two nodes: an eighth of the Aeron term. */
+    /** The largest message between two nodes: an eighth of the Aeron term, at most a frame's limit. */
     public int maxMessageBytes()
     {
-        return termLengthBytes / 8;
+        return Math.min(termLengthBytes / 8, io.geo.router.transport.FrameCodec.MAX_FRAME_LENGTH);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.Rejection;
 import io.geo.epaxos.api.StateMachine;
 import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.hydra.RegionTargets;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Result;
@@ -13,7 +14,6 @@ import io.geo.epaxos.replica.EpaxosReplica;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.transport.PeerTransport;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,11 +25,8 @@ import java.util.Objects;
  * {@link SyncableLogStore#sync()} makes the step's region log writes durable, and only then do the step's messages
  * and client replies leave and the node learns the sync ({@code onSynced}).
  *
- * <p>Messages to another region go to one node of it, the same one while it seems alive: a node that was sent
- * something and has not been heard from for {@code targetSilenceNs}, or whose connection is down, is replaced by the
- * region's next node, which also gets what was sent to the silent one since it was last heard from (a dead node may
- * have swallowed a Commit, which EPaxos never sends again). The node a message reaches appends it to its region's log
- * and answers it, so a live target is heard from within a round trip.
+ * <p>Messages to another region go to one node of it while it answers ({@link RegionTargets}: silent for
+ * {@code targetSilenceNs}, or unreachable, and the region's next node takes over with what the silent one was sent).
  *
  * <p>Single-threaded: every method is called from the duty-cycle thread.
  */
@@ -68,7 +65,6 @@ public final class HydraHost implements ProtocolHost
     private static final long LOG_TICK_NS = 100_000;
     /** How often silent region targets are looked for when nothing is sent. */
     private static final long TARGET_CHECK_INTERVAL_NS = 10_000_000;
-    private static final int MAX_UNHEARD = 4096;
     /** Group commits per step at most: applying a sync can emit more (commit index writes, replies). */
     private static final int MAX_COMMITS_PER_STEP = 4;
 
@@ -81,22 +77,16 @@ public final class HydraHost implements ProtocolHost
     /** Per region, the cluster node ids of its nodes; per node, its index in its region. */
     private final int[][] regionNodes;
     private final int[] indexInRegion;
-    /** Per region, the index (into regionNodes) of the node messages to it go to. */
-    private final int[] target;
-    /** Per node, when something was first sent to it since it was last heard from (Long.MAX_VALUE: none). */
-    private final long[] unansweredSinceNs;
-    /** Per node, the messages sent to it since it was last heard from (at most {@link #MAX_UNHEARD}). */
-    private final ArrayDeque<RegionOut>[] unheard;
-    private long nextTargetCheckNs;
-    private long resent;
+
     private final ArrayList<Object> outbox = new ArrayList<>();
     private final ArrayList<Object[]> replies = new ArrayList<>();
+    private final RegionTargets targets;
+    private long nextTargetCheckNs;
     private final PeerTransport.Handler handler;
     private long nowNs;
     private long nextTickNs;
     private long syncs;
     private long sendFailures;
-    private long targetChanges;
     private boolean inConstructor = true;
 
     /** A message for a node of this region, or for a region. */
@@ -157,34 +147,27 @@ public final class HydraHost implements ProtocolHost
                 logConfig.nodeCount() + " does not match node " + topology.selfNode() + ", index " +
                 indexInRegion[topology.selfNode()] + " of " + own.length + " in its region");
         }
-        target = new int[regions];
-        unansweredSinceNs = new long[indexInRegion.length];
-        Arrays.fill(unansweredSinceNs, Long.MAX_VALUE);
-        @SuppressWarnings("unchecked")
-        final ArrayDeque<RegionOut>[] queues = new ArrayDeque[indexInRegion.length];
-        for (int node = 0; node < queues.length; node++)
+        targets = new RegionTargets(topology.regionOfNode(), topology.selfNode(), targetSilenceNs, (to, message) ->
         {
-            queues[node] = new ArrayDeque<>();
-        }
-        unheard = queues;
-        for (int region = 0; region < regions; region++)
-        {
-            // spread the regions' nodes over the senders: node i of a region starts with node i of the others
-            target[region] = indexInRegion[topology.selfNode()] % regionNodes[region].length;
-        }
+            if (transport.send(to, message))
+            {
+                return true;
+            }
+            sendFailures++;
+            return false;
+        });
         this.handler = new PeerTransport.Handler()
         {
             @Override
             public void onMessage(final int fromNode, final Message message)
             {
-                heard(fromNode);
+                targets.heard(fromNode);
                 node().onRegionMessage(topology.regionOfNode()[fromNode], message, HydraHost.this.nowNs);
             }
 
             @Override
             public void onLogMessage(final int fromNode, final LogMessage message)
             {
-                heard(fromNode);
                 node().onLogMessage(indexInRegion[fromNode], message, HydraHost.this.nowNs);
             }
         };
@@ -235,7 +218,7 @@ public final class HydraHost implements ProtocolHost
         if (nowNs >= nextTargetCheckNs)
         {
             nextTargetCheckNs = nowNs + TARGET_CHECK_INTERVAL_NS;
-            checkTargets();
+            targets.check(nowNs);
         }
         for (int i = 0; i < MAX_COMMITS_PER_STEP; i++)
         {
@@ -274,7 +257,8 @@ public final class HydraHost implements ProtocolHost
             }
             else
             {
-                sendToRegion((RegionOut)out);
+                final RegionOut region = (RegionOut)out;
+                targets.send(region.toRegion(), region.message(), nowNs);
             }
         }
         node.onSynced(nowNs);
@@ -293,96 +277,6 @@ public final class HydraHost implements ProtocolHost
             }
         }
         return 1;
-    }
-
-    private void sendToRegion(final RegionOut out)
-    {
-        final int region = out.toRegion();
-        for (int attempt = 0; attempt < regionNodes[region].length; attempt++)
-        {
-            final int to = regionNodes[region][target[region]];
-            if (!isSilent(to) && transport.send(to, out.message()))
-            {
-                sentUnheard(to, out);
-                return;
-            }
-            nextTarget(region);
-        }
-        sendFailures++; // no node of that region took it now: EPaxos retransmits
-    }
-
-    /**
-     * Messages to a region go to its next node from now on (the current one given a fresh chance when its turn comes
-     * again), and what was sent to the current one since it was last heard from goes to the new one too: a node that
-     * died may have taken messages EPaxos never sends again (a Commit), which the region would otherwise learn only by
-     * recovering the instance. EPaxos messages are idempotent, so a copy that arrives twice does no harm.
-     */
-    private void nextTarget(final int region)
-    {
-        final int[] nodes = regionNodes[region];
-        final int from = nodes[target[region]];
-        if (nodes.length == 1)
-        {
-            // a region of one node: nothing else to try; EPaxos retransmits, recovery covers a lost Commit
-            unheard[from].clear();
-            unansweredSinceNs[from] = Long.MAX_VALUE;
-            return;
-        }
-        target[region] = (target[region] + 1) % nodes.length;
-        final int to = nodes[target[region]];
-        unansweredSinceNs[to] = Long.MAX_VALUE;
-        targetChanges++;
-        final ArrayDeque<RegionOut> moved = unheard[from];
-        unheard[from] = new ArrayDeque<>();
-        unansweredSinceNs[from] = Long.MAX_VALUE;
-        for (final RegionOut out : moved)
-        {
-            if (transport.send(to, out.message()))
-            {
-                resent++;
-                sentUnheard(to, out);
-            }
-        }
-    }
-
-    private boolean isSilent(final int node)
-    {
-        return unansweredSinceNs[node] != Long.MAX_VALUE && nowNs - unansweredSinceNs[node] > targetSilenceNs;
-    }
-
-    private void sentUnheard(final int to, final RegionOut out)
-    {
-        if (unansweredSinceNs[to] == Long.MAX_VALUE)
-        {
-            unansweredSinceNs[to] = nowNs;
-        }
-        final ArrayDeque<RegionOut> queue = unheard[to];
-        if (queue.size() == MAX_UNHEARD)
-        {
-            queue.pollFirst(); // the oldest is left to EPaxos retransmission and recovery
-        }
-        queue.addLast(out);
-    }
-
-    /** Moves off every region target that stayed silent, even if nothing new is sent to its region. */
-    private void checkTargets()
-    {
-        for (int region = 0; region < regionNodes.length; region++)
-        {
-            if (region != topology.region() && isSilent(regionNodes[region][target[region]]))
-            {
-                nextTarget(region);
-            }
-        }
-    }
-
-    private void heard(final int fromNode)
-    {
-        unansweredSinceNs[fromNode] = Long.MAX_VALUE;
-        if (!unheard[fromNode].isEmpty())
-        {
-            unheard[fromNode].clear();
-        }
     }
 
     /** Outcomes of commands this node's clients wait for; released after the group commit like every output. */
@@ -438,13 +332,13 @@ public final class HydraHost implements ProtocolHost
     /** Messages sent again to a region's next node because its previous target went silent. */
     public long resent()
     {
-        return resent;
+        return targets.resent();
     }
 
     /** How often messages to a region moved to another of its nodes. */
     public long targetChanges()
     {
-        return targetChanges;
+        return targets.targetChanges();
     }
 
     public Topology topology()
