@@ -34,9 +34,8 @@ public final class RegionTargets
     private final int selfRegion;
     private final long silenceNs;
     private final NodeSink sink;
-    /** Per region, its nodes' ids in increasing order. */
-    private final int[][] regionNodes;
-    /** Per region, the index (into regionNodes) of the node its messages go to. */
+    private final RegionLayout layout;
+    /** Per region, the index within it of the node its messages go to. */
     private final int[] target;
     /** Per node, when something was first sent to it since it was last heard from (Long.MAX_VALUE: nothing). */
     private final long[] unansweredSinceNs;
@@ -48,39 +47,26 @@ public final class RegionTargets
     private long refused;
 
     /**
-     * @param regionOfNode per node id of the cluster, its region; node {@code selfNode} is this one.
-     * @param silenceNs    how long a node may stay silent after a send before its region's next node is tried.
+     * @param layout    the cluster's nodes by region; node {@code selfNode} is this one.
+     * @param silenceNs how long a node may stay silent after a send before its region's next node is tried.
      */
-    public RegionTargets(final int[] regionOfNode, final int selfNode, final long silenceNs, final NodeSink sink)
+    public RegionTargets(final RegionLayout layout, final int selfNode, final long silenceNs, final NodeSink sink)
     {
-        this.selfRegion = regionOfNode[selfNode];
+        this.layout = layout;
+        this.selfRegion = layout.regionOf(selfNode);
         this.silenceNs = silenceNs;
         this.sink = sink;
-        final int regions = Arrays.stream(regionOfNode).max().orElse(-1) + 1;
-        regionNodes = new int[regions][];
-        final int[] indexInRegion = new int[regionOfNode.length];
-        for (int region = 0; region < regions; region++)
-        {
-            final int r = region;
-            regionNodes[region] = java.util.stream.IntStream.range(0, regionOfNode.length)
-                .filter(node -> regionOfNode[node] == r)
-                .toArray();
-            for (int i = 0; i < regionNodes[region].length; i++)
-            {
-                indexInRegion[regionNodes[region][i]] = i;
-            }
-        }
-        target = new int[regions];
-        for (int region = 0; region < regions; region++)
+        target = new int[layout.regionCount()];
+        for (int region = 0; region < target.length; region++)
         {
             // spread the senders over a region's nodes: node i of a region starts with node i of the others
-            target[region] = regionNodes[region].length == 0 ? 0 :
-                indexInRegion[selfNode] % regionNodes[region].length;
+            target[region] = layout.regionSize(region) == 0 ? 0 :
+                layout.indexInRegion(selfNode) % layout.regionSize(region);
         }
-        unansweredSinceNs = new long[regionOfNode.length];
+        unansweredSinceNs = new long[layout.nodeCount()];
         Arrays.fill(unansweredSinceNs, Long.MAX_VALUE);
         @SuppressWarnings("unchecked")
-        final ArrayDeque<Message>[] queues = new ArrayDeque[regionOfNode.length];
+        final ArrayDeque<Message>[] queues = new ArrayDeque[layout.nodeCount()];
         for (int node = 0; node < queues.length; node++)
         {
             queues[node] = new ArrayDeque<>();
@@ -92,11 +78,11 @@ public final class RegionTargets
     public void send(final int toRegion, final Message message, final long nowNs)
     {
         this.nowNs = nowNs;
-        final int[] nodes = regionNodes[toRegion];
+        final int size = layout.regionSize(toRegion);
         // one more attempt than nodes: a region of one node that was silent is tried again after the reset
-        for (int attempt = 0; attempt <= nodes.length; attempt++)
+        for (int attempt = 0; attempt <= size; attempt++)
         {
-            final int to = nodes[target[toRegion]];
+            final int to = layout.node(toRegion, target[toRegion]);
             if (isSilent(to))
             {
                 nextTarget(toRegion);
@@ -107,7 +93,7 @@ public final class RegionTargets
                 sentUnheard(to, message);
                 return;
             }
-            if (nodes.length == 1)
+            if (size == 1)
             {
                 break; // unreachable, and nothing else to try
             }
@@ -130,10 +116,10 @@ public final class RegionTargets
     public void check(final long nowNs)
     {
         this.nowNs = nowNs;
-        for (int region = 0; region < regionNodes.length; region++)
+        for (int region = 0; region < target.length; region++)
         {
-            if (region != selfRegion && regionNodes[region].length > 0 &&
-                isSilent(regionNodes[region][target[region]]))
+            if (region != selfRegion && layout.regionSize(region) > 0 &&
+                isSilent(layout.node(region, target[region])))
             {
                 nextTarget(region);
             }
@@ -142,17 +128,17 @@ public final class RegionTargets
 
     private void nextTarget(final int region)
     {
-        final int[] nodes = regionNodes[region];
-        final int from = nodes[target[region]];
-        if (nodes.length == 1)
+        final int size = layout.regionSize(region);
+        final int from = layout.node(region, target[region]);
+        if (size == 1)
         {
             // a region of one node: nothing else to try; EPaxos retransmits, recovery covers a lost Commit
             unheard[from].clear();
             unansweredSinceNs[from] = Long.MAX_VALUE;
             return;
         }
-        target[region] = (target[region] + 1) % nodes.length;
-        final int to = nodes[target[region]];
+        target[region] = (target[region] + 1) % size;
+        final int to = layout.node(region, target[region]);
         unansweredSinceNs[to] = Long.MAX_VALUE;
         targetChanges++;
         final ArrayDeque<Message> moved = unheard[from];
@@ -196,7 +182,7 @@ public final class RegionTargets
     /** The node region {@code region}'s messages go to now. */
     public int target(final int region)
     {
-        return regionNodes[region][target[region]];
+        return layout.node(region, target[region]);
     }
 
     /** Messages sent again to a region's next node because its previous target went silent. */

@@ -23,7 +23,7 @@ class RegionTargetsTest
 
     private final List<int[]> sent = new ArrayList<>();
     private final Set<Integer> unreachable = new HashSet<>();
-    private final RegionTargets targets = new RegionTargets(REGION_OF, 0, SILENCE, (to, message) ->
+    private final RegionTargets targets = new RegionTargets(new RegionLayout(REGION_OF), 0, SILENCE, (to, message) ->
     {
         if (unreachable.contains(to))
         {

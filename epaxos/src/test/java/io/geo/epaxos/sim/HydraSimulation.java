@@ -7,6 +7,7 @@ import io.geo.epaxos.check.History;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
 import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.hydra.RegionTargets;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
@@ -146,7 +147,7 @@ public final class HydraSimulation
                 },
                 this, this, clock());
             // a new life: the host's choice of targets starts afresh, as in a restarted sidecar
-            targets = new RegionTargets(regionOfNode, id, retransmitTimeoutNs,
+            targets = new RegionTargets(layout, id, retransmitTimeoutNs,
                 (toNode, message) -> sendWanTo(this, members[toNode], message));
             afterCall(this);
         }
@@ -215,8 +216,8 @@ public final class HydraSimulation
     private final long[] replicaSeeds;
     private final boolean[][] blocked;
     private final long[][] lastWanDeliveryNs;
-    /** Per member id, its region (member id = region x nodes per region + index). */
-    private final int[] regionOfNode;
+    /** Members by region (member id = region x nodes per region + index). */
+    private final RegionLayout layout;
     private final long[][] lastLanDeliveryNs;
     private final History history = new History();
     private final SimWorkload workload;
@@ -302,11 +303,12 @@ public final class HydraSimulation
         }
         this.blocked = new boolean[regions][regions];
         this.lastWanDeliveryNs = new long[members.length][members.length];
-        this.regionOfNode = new int[members.length];
+        final int[] regionOfNode = new int[members.length];
         for (int id = 0; id < members.length; id++)
         {
             regionOfNode[id] = id / perRegion;
         }
+        this.layout = new RegionLayout(regionOfNode);
         this.lastLanDeliveryNs = new long[members.length][members.length];
         this.latenciesNs = new LongArrayList[regions];
         this.commitLatenciesNs = new LongArrayList[regions];

@@ -5,6 +5,7 @@ import io.geo.epaxos.api.StateMachine;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
@@ -28,8 +29,8 @@ import java.util.function.IntFunction;
 
 /**
  * A multi-region cluster in one JVM: one {@link ReplicaHost} per region (the duty cycle a sidecar runs), or with
- * region groups several {@link HydraHost}s per region sharing a region log, connected by the real-time WAN emulator, each with a durable store and a state machine, and closed-loop clients in every
- * region. One thread drives everything: each cycle reads the clock once, moves due messages into inboxes, runs every
+ * region groups several {@link HydraHost}s per region sharing a region log, connected by the real-time WAN emulator,
+ * each with a durable store and a state machine, and closed-loop clients in every region. One thread drives everything: each cycle reads the clock once, moves due messages into inboxes, runs every
  * host's step (which group-commits before releasing messages and replies), and issues client commands. Not
  * thread-safe: {@link #run} owns everything.
  */
@@ -157,6 +158,7 @@ public final class EmbeddedCluster
         }
         this.wan = nodesPerRegion == 1 ? new EmulatedWan(profile, options.seed(), 1 << 20) :
             new EmulatedWan(profile, options.seed(), 1 << 20, regionOfNode, LAN_ONE_WAY_NS);
+        final RegionLayout layout = new RegionLayout(regionOfNode);
         this.stats = new DemoStats(profile.regions());
         this.nowNs = System.nanoTime();
         final ClientRouter router = new ClientRouter();
@@ -189,7 +191,7 @@ public final class EmbeddedCluster
                     .nodeCount(nodesPerRegion)
                     .randomSeed(options.seed() * 131 + node)
                     .conclude();
-                hosts.add(new HydraHost(new HydraHost.Topology(node, regionOfNode), log, config, store, machine,
+                hosts.add(new HydraHost(node, layout, log, config, store, machine,
                     wan.transport(node), router, TICK_INTERVAL_NS, TimeUnit.MILLISECONDS.toNanos(1000), nowNs));
             }
         }

@@ -4,6 +4,7 @@ import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.Rejection;
 import io.geo.epaxos.api.StateMachine;
 import io.geo.epaxos.hydra.HydraNode;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.hydra.RegionTargets;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.Command;
@@ -15,8 +16,6 @@ import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.router.transport.PeerTransport;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Hosts one node of a region group ({@link HydraNode}, docs/hydra.md): the duty cycle a sidecar runs when its cluster
@@ -32,34 +31,6 @@ import java.util.Objects;
  */
 public final class HydraHost implements ProtocolHost
 {
-    /** The shape of the cluster as this node sees it. */
-    public record Topology(int selfNode, int[] regionOfNode)
-    {
-        public Topology
-        {
-            Objects.checkIndex(selfNode, regionOfNode.length);
-            regionOfNode = regionOfNode.clone();
-        }
-
-        public int region()
-        {
-            return regionOfNode[selfNode];
-        }
-
-        /** The cluster node ids of {@code region}'s nodes, in increasing order (index i is region log node i). */
-        public int[] nodesOf(final int region)
-        {
-            return java.util.stream.IntStream.range(0, regionOfNode.length)
-                .filter(node -> regionOfNode[node] == region)
-                .toArray();
-        }
-
-        public int regionCount()
-        {
-            return Arrays.stream(regionOfNode).max().orElse(-1) + 1;
-        }
-    }
-
     private static final int POLL_LIMIT = 256;
     /** The region log's timers (heartbeats, retransmissions, delegated-slot fills) run at this resolution. */
     private static final long LOG_TICK_NS = 100_000;
@@ -68,18 +39,15 @@ public final class HydraHost implements ProtocolHost
     /** Group commits per step at most: applying a sync can emit more (commit index writes, replies). */
     private static final int MAX_COMMITS_PER_STEP = 4;
 
-    private final Topology topology;
+    private final int region;
+    private final RegionLayout layout;
     private final HydraNode node;
     private final SyncableLogStore store;
     private final PeerTransport transport;
     private final Listener listener;
-    private final long targetSilenceNs;
-    /** Per region, the cluster node ids of its nodes; per node, its index in its region. */
-    private final int[][] regionNodes;
-    private final int[] indexInRegion;
 
     private final ArrayList<Object> outbox = new ArrayList<>();
-    private final ArrayList<Object[]> replies = new ArrayList<>();
+    private final PendingReplies replies = new PendingReplies();
     private final RegionTargets targets;
     private long nextTargetCheckNs;
     private final PeerTransport.Handler handler;
@@ -106,7 +74,8 @@ public final class HydraHost implements ProtocolHost
      *                        its region is tried.
      */
     public HydraHost(
-        final Topology topology,
+        final int selfNode,
+        final RegionLayout layout,
         final RegionLogConfig logConfig,
         final ReplicaConfig replicaConfig,
         final SyncableLogStore store,
@@ -117,37 +86,27 @@ public final class HydraHost implements ProtocolHost
         final long targetSilenceNs,
         final long nowNs)
     {
-        this.topology = topology;
+        this.region = layout.regionOf(selfNode);
+        this.layout = layout;
         this.store = store;
         this.transport = transport;
         this.listener = listener;
-        this.targetSilenceNs = targetSilenceNs;
         this.nowNs = nowNs;
-        final int regions = topology.regionCount();
-        if (replicaConfig.replicaId() != topology.region() || replicaConfig.replicaCount() != regions)
+        final int regions = layout.regionCount();
+        if (replicaConfig.replicaId() != region || replicaConfig.replicaCount() != regions)
         {
             throw new IllegalArgumentException("replica " + replicaConfig.replicaId() + " of " +
-                replicaConfig.replicaCount() + " does not match node " + topology.selfNode() + " in region " +
-                topology.region() + " of " + regions);
+                replicaConfig.replicaCount() + " does not match node " + selfNode + " in region " + region + " of " +
+                regions);
         }
-        regionNodes = new int[regions][];
-        indexInRegion = new int[topology.regionOfNode().length];
-        for (int region = 0; region < regions; region++)
-        {
-            regionNodes[region] = topology.nodesOf(region);
-            for (int i = 0; i < regionNodes[region].length; i++)
-            {
-                indexInRegion[regionNodes[region][i]] = i;
-            }
-        }
-        final int[] own = regionNodes[topology.region()];
-        if (logConfig.nodeCount() != own.length || logConfig.nodeId() != indexInRegion[topology.selfNode()])
+        if (logConfig.nodeCount() != layout.regionSize(region) ||
+            logConfig.nodeId() != layout.indexInRegion(selfNode))
         {
             throw new IllegalArgumentException("region log node " + logConfig.nodeId() + " of " +
-                logConfig.nodeCount() + " does not match node " + topology.selfNode() + ", index " +
-                indexInRegion[topology.selfNode()] + " of " + own.length + " in its region");
+                logConfig.nodeCount() + " does not match node " + selfNode + ", index " +
+                layout.indexInRegion(selfNode) + " of " + layout.regionSize(region) + " in its region");
         }
-        targets = new RegionTargets(topology.regionOfNode(), topology.selfNode(), targetSilenceNs, (to, message) ->
+        targets = new RegionTargets(layout, selfNode, targetSilenceNs, (to, message) ->
         {
             if (transport.send(to, message))
             {
@@ -162,13 +121,13 @@ public final class HydraHost implements ProtocolHost
             public void onMessage(final int fromNode, final Message message)
             {
                 targets.heard(fromNode);
-                node().onRegionMessage(topology.regionOfNode()[fromNode], message, HydraHost.this.nowNs);
+                node().onRegionMessage(layout.regionOf(fromNode), message, HydraHost.this.nowNs);
             }
 
             @Override
             public void onLogMessage(final int fromNode, final LogMessage message)
             {
-                node().onLogMessage(indexInRegion[fromNode], message, HydraHost.this.nowNs);
+                node().onLogMessage(layout.indexInRegion(fromNode), message, HydraHost.this.nowNs);
             }
         };
         // replaying the store happens here: the state machine gets every applied entry again
@@ -191,7 +150,7 @@ public final class HydraHost implements ProtocolHost
         this.nowNs = nowNs;
         if (!node.submit(command, nowNs))
         {
-            replies.add(new Object[] {command, Rejection.OVERLOADED, "the region log has too many entries waiting"});
+            replies.rejected(command, Rejection.OVERLOADED, "the region log has too many entries waiting");
         }
     }
 
@@ -201,7 +160,7 @@ public final class HydraHost implements ProtocolHost
         this.nowNs = nowNs;
         if (!node.submitRegional(command, nowNs))
         {
-            replies.add(new Object[] {command, Rejection.OVERLOADED, "the region log has too many entries waiting"});
+            replies.rejected(command, Rejection.OVERLOADED, "the region log has too many entries waiting");
         }
     }
 
@@ -250,7 +209,7 @@ public final class HydraHost implements ProtocolHost
         {
             if (out instanceof LogOut log)
             {
-                if (!transport.send(regionNodes[topology.region()][log.toIndex()], log.message()))
+                if (!transport.send(layout.node(region, log.toIndex()), log.message()))
                 {
                     sendFailures++; // the region log retransmits
                 }
@@ -262,20 +221,7 @@ public final class HydraHost implements ProtocolHost
             }
         }
         node.onSynced(nowNs);
-        final Object[][] released = replies.toArray(new Object[0][]);
-        replies.clear();
-        for (final Object[] reply : released)
-        {
-            final Command command = (Command)reply[0];
-            if (reply[1] instanceof Rejection rejection)
-            {
-                listener.onRejected(command, rejection, (String)reply[2]);
-            }
-            else
-            {
-                listener.onExecuted(command, (Result[])reply[1]);
-            }
-        }
+        replies.release(listener);
         return 1;
     }
 
@@ -295,13 +241,13 @@ public final class HydraHost implements ProtocolHost
         public void onExecuted(final long instance, final Command command, final Result[] results,
             final boolean fastPath)
         {
-            replies.add(new Object[] {command, results});
+            replies.executed(command, results);
         }
 
         @Override
         public void onRejected(final Command command, final Rejection reason, final String detail)
         {
-            replies.add(new Object[] {command, reason, detail});
+            replies.rejected(command, reason, detail);
         }
     }
 
@@ -341,8 +287,8 @@ public final class HydraHost implements ProtocolHost
         return targets.targetChanges();
     }
 
-    public Topology topology()
+    public RegionLayout layout()
     {
-        return topology;
+        return layout;
     }
 }

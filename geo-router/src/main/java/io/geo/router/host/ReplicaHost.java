@@ -30,7 +30,7 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
     private final Listener listener;
     private final long tickIntervalNs;
     private final ArrayList<Object[]> outbox = new ArrayList<>();
-    private final ArrayList<Object[]> replies = new ArrayList<>();
+    private final PendingReplies replies = new PendingReplies();
     private final PeerTransport.Handler handler;
     private long nowNs;
     private long nextTickNs;
@@ -108,19 +108,7 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
         }
         outbox.clear();
         replica.onSynced(nowNs);
-        for (final Object[] reply : replies)
-        {
-            final Command command = (Command)reply[0];
-            if (reply[1] instanceof Rejection rejection)
-            {
-                listener.onRejected(command, rejection, (String)reply[2]);
-            }
-            else
-            {
-                listener.onExecuted(command, (Result[])reply[1]);
-            }
-        }
-        replies.clear();
+        replies.release(listener);
         return 1;
     }
 
@@ -133,13 +121,13 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
     @Override
     public void onExecuted(final long instance, final Command command, final Result[] results, final boolean fast)
     {
-        replies.add(new Object[] {command, results, null});
+        replies.executed(command, results);
     }
 
     @Override
     public void onRejected(final Command command, final Rejection reason, final String detail)
     {
-        replies.add(new Object[] {command, reason, detail});
+        replies.rejected(command, reason, detail);
     }
 
     public int nodeId()

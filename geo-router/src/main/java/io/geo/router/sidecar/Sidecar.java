@@ -1,6 +1,7 @@
 package io.geo.router.sidecar;
 
 import io.geo.client.WireMessage;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.router.client.ClientEndpoint;
 import io.geo.router.client.ClientRouter;
 import io.geo.router.config.ClusterConfig;
@@ -123,7 +124,7 @@ public final class Sidecar implements AutoCloseable
                 final WalSyncableLogStore logStore = new WalSyncableLogStore(node.dataDir().resolve("regionlog"),
                     config.durability());
                 openedStore = logStore;
-                openedHost = new HydraHost(new HydraHost.Topology(nodeId, regionOfNode),
+                openedHost = new HydraHost(nodeId, new RegionLayout(regionOfNode),
                     config.regionLogConfig(nodeId), config.replicaConfig(nodeId), logStore, openedState,
                     openedTransport, router, HYDRA_TICK_INTERVAL_NS,
                     TimeUnit.MILLISECONDS.toNanos(config.retransmitTimeoutMs()), System.nanoTime());

@@ -223,15 +223,26 @@ public final class WalDurableStore implements DurableStore, AutoCloseable
             appendOrThrow();
             compactionListener.onStep(CompactionStep.SNAPSHOT_RECORD_APPENDED, index++);
         }
+        syncSnapshotAndDropOlderSegments(log, snapshotStart, compactionListener);
+        compactions++;
+        compactionListener.onStep(CompactionStep.COMPLETED, 0);
+    }
+
+    /**
+     * Steps 3 and 4 of a compaction (also {@code WalLogStore}'s): the snapshot appended from {@code snapshotStart} on
+     * is synced, then the segments before it are deleted oldest first (each deletion fsyncs the directory), so a crash
+     * leaves a suffix of the old log, never a gap.
+     */
+    static void syncSnapshotAndDropOlderSegments(
+        final WriteAheadLog log, final long snapshotStart, final CompactionListener listener) throws IOException
+    {
         log.sync();
-        compactionListener.onStep(CompactionStep.SNAPSHOT_SYNCED, 0);
+        listener.onStep(CompactionStep.SNAPSHOT_SYNCED, 0);
         int deleted = 0;
         while (log.deleteOldestSegmentBefore(snapshotStart))
         {
-            compactionListener.onStep(CompactionStep.SEGMENT_DELETED, deleted++);
+            listener.onStep(CompactionStep.SEGMENT_DELETED, deleted++);
         }
-        compactions++;
-        compactionListener.onStep(CompactionStep.COMPLETED, 0);
     }
 
     /** Syncs and closes the log. */

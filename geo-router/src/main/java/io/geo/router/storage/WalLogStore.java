@@ -269,13 +269,7 @@ public final class WalLogStore implements LogStore, AutoCloseable
             appendOrThrow();
             compactionListener.onStep(CompactionStep.SNAPSHOT_RECORD_APPENDED, index++);
         }
-        log.sync();
-        compactionListener.onStep(CompactionStep.SNAPSHOT_SYNCED, 0);
-        int deleted = 0;
-        while (log.deleteOldestSegmentBefore(snapshotStart))
-        {
-            compactionListener.onStep(CompactionStep.SEGMENT_DELETED, deleted++);
-        }
+        WalDurableStore.syncSnapshotAndDropOlderSegments(log, snapshotStart, compactionListener);
         compactions++;
         compactionListener.onStep(CompactionStep.COMPLETED, 0);
     }

@@ -2,6 +2,7 @@ package io.geo.router.transport;
 
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.regionlog.LogMessage;
 import io.geo.epaxos.regionlog.LogMessageCodec;
@@ -30,8 +31,7 @@ public final class EmulatedWan
     private static final int HEADER = 9;
 
     private final RealTimeWan<byte[]> wan;
-    private final int[] regionOfNode;
-    private final int[] indexInRegion;
+    private final RegionLayout layout;
     private final long lanOneWayNs;
     private final MessageCodec codec = new MessageCodec();
     private final LogMessageCodec logCodec = new LogMessageCodec();
@@ -59,14 +59,10 @@ public final class EmulatedWan
         final WanProfile profile, final long seed, final int capacity, final int[] regionOfNode, final long lanOneWayNs)
     {
         this.wan = new RealTimeWan<>(profile, seed, capacity);
-        final int nodes = null == regionOfNode ? profile.regionCount() : regionOfNode.length;
-        this.regionOfNode = new int[nodes];
-        this.indexInRegion = new int[nodes];
-        final int[] next = new int[profile.regionCount()];
-        for (int node = 0; node < nodes; node++)
+        this.layout = new RegionLayout(null == regionOfNode ?
+            java.util.stream.IntStream.range(0, profile.regionCount()).toArray() : regionOfNode);
+        for (int node = 0; node < layout.nodeCount(); node++)
         {
-            this.regionOfNode[node] = null == regionOfNode ? node : regionOfNode[node];
-            this.indexInRegion[node] = next[this.regionOfNode[node]]++;
             inboxes.add(new ArrayDeque<>());
         }
         this.lanOneWayNs = lanOneWayNs;
@@ -124,7 +120,7 @@ public final class EmulatedWan
             {
                 try
                 {
-                    final int length = codec.encode(regionOfNode[node], message, encodeBuffer, HEADER);
+                    final int length = codec.encode(layout.regionOf(node), message, encodeBuffer, HEADER);
                     return send(REPLICA, toNode, length);
                 }
                 catch (final CodecException ex)
@@ -144,7 +140,7 @@ public final class EmulatedWan
                         codecErrors++;
                         return false;
                     }
-                    final int length = logCodec.encode(indexInRegion[node], message, encodeBuffer, HEADER);
+                    final int length = logCodec.encode(layout.indexInRegion(node), message, encodeBuffer, HEADER);
                     return send(LOG, toNode, length);
                 }
                 catch (final CodecException ex)
@@ -161,7 +157,7 @@ public final class EmulatedWan
                 encodeBuffer.putInt(5, toNode);
                 final byte[] frame = new byte[HEADER + length];
                 encodeBuffer.getBytes(0, frame);
-                if (regionOfNode[node] == regionOfNode[toNode])
+                if (layout.regionOf(node) == layout.regionOf(toNode))
                 {
                     lanMessagesSent++;
                     lan.addLast(new Object[] {System.nanoTime() + lanOneWayNs, frame});
@@ -169,7 +165,7 @@ public final class EmulatedWan
                 }
                 messagesSent++;
                 bytesSent += frame.length;
-                return wan.send(regionOfNode[node], regionOfNode[toNode], frame);
+                return wan.send(layout.regionOf(node), layout.regionOf(toNode), frame);
             }
 
             @Override

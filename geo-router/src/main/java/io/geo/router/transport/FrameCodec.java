@@ -2,6 +2,7 @@ package io.geo.router.transport;
 
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.primitives.InstanceId;
 import io.geo.epaxos.regionlog.LogMessage;
@@ -95,10 +96,10 @@ public final class FrameCodec
     private final long clusterId;
     private final int selfNode;
     private final int nodeCount;
-    /** Per node id: its EPaxos replica (its own id when flat, its region's index with region groups). */
-    private final int[] replicaOfNode;
-    /** Per node id: its index within its region (region groups only; null when flat). */
-    private final int[] indexInRegion;
+    /** The nodes' regions: each node its own when flat; with region groups, the EPaxos replica it speaks for. */
+    private final RegionLayout layout;
+    /** Region groups: region log messages pass between the nodes of a region. */
+    private final boolean grouped;
     private final Mac mac;
     private final MessageCodec messageCodec = new MessageCodec();
     private final LogMessageCodec logMessageCodec = new LogMessageCodec();
@@ -159,31 +160,10 @@ public final class FrameCodec
         this.clusterId = clusterId;
         this.selfNode = selfNode;
         this.nodeCount = nodeCount;
-        this.replicaOfNode = new int[nodeCount];
-        if (null == regionOfNode)
-        {
-            this.indexInRegion = null;
-            for (int node = 0; node < nodeCount; node++)
-            {
-                replicaOfNode[node] = node;
-            }
-        }
-        else
-        {
-            this.indexInRegion = new int[nodeCount];
-            final int[] nextIndex = new int[nodeCount];
-            for (int node = 0; node < nodeCount; node++)
-            {
-                final int region = regionOfNode[node];
-                if (region < 0 || region >= nodeCount)
-                {
-                    throw new IllegalArgumentException("region of node " + node + " must be within [0, " +
-                        (nodeCount - 1) + "]: " + region);
-                }
-                replicaOfNode[node] = region;
-                indexInRegion[node] = nextIndex[region]++;
-            }
-        }
+        // flat: every node is a region (an EPaxos replica) of its own
+        this.grouped = null != regionOfNode;
+        this.layout = new RegionLayout(grouped ? regionOfNode :
+            java.util.stream.IntStream.range(0, nodeCount).toArray());
         try
         {
             mac = Mac.getInstance(MAC_ALGORITHM);
@@ -203,7 +183,7 @@ public final class FrameCodec
      */
     public int encode(final int toNode, final Message message) throws CodecException
     {
-        final int payloadLength = messageCodec.encode(replicaOfNode[selfNode], message, encodeBuffer, HEADER_LENGTH);
+        final int payloadLength = messageCodec.encode(layout.regionOf(selfNode), message, encodeBuffer, HEADER_LENGTH);
         return seal(toNode, payloadLength);
     }
 
@@ -216,7 +196,7 @@ public final class FrameCodec
      */
     public int encode(final int toNode, final LogMessage message) throws CodecException
     {
-        if (null == indexInRegion)
+        if (!grouped)
         {
             throw new CodecException("region log messages need a cluster of region groups");
         }
@@ -226,7 +206,7 @@ public final class FrameCodec
             throw new CodecException("region log message of " + length + " bytes: at most " +
                 (MAX_FRAME_LENGTH - HEADER_LENGTH) + " fit in a frame");
         }
-        final int payloadLength = logMessageCodec.encode(indexInRegion[selfNode], message, encodeBuffer,
+        final int payloadLength = logMessageCodec.encode(layout.indexInRegion(selfNode), message, encodeBuffer,
             HEADER_LENGTH);
         return seal(toNode, payloadLength);
     }
@@ -313,18 +293,18 @@ public final class FrameCodec
             return drop(DropReason.UNDECODABLE);
         }
         final int schemaId = decodeBuffer.getShort(HEADER_LENGTH + SBE_SCHEMA_ID_OFFSET) & 0xFFFF;
-        final boolean sameRegion = replicaOfNode[sender] == replicaOfNode[selfNode];
+        final boolean sameRegion = layout.regionOf(sender) == layout.regionOf(selfNode);
         try
         {
             if (schemaId == LOG_SCHEMA_ID)
             {
-                if (null == indexInRegion || !sameRegion)
+                if (!grouped || !sameRegion)
                 {
                     return drop(DropReason.WRONG_REGION);
                 }
                 final LogMessageCodec.Decoded decoded = logMessageCodec.decode(decodeBuffer, HEADER_LENGTH,
                     payloadLength);
-                if (decoded.fromNode() != indexInRegion[sender])
+                if (decoded.fromNode() != layout.indexInRegion(sender))
                 {
                     return drop(DropReason.SENDER_MISMATCH);
                 }
@@ -332,12 +312,12 @@ public final class FrameCodec
                 lastSender = sender;
                 return LOG_MESSAGE;
             }
-            if (null != indexInRegion && sameRegion)
+            if (grouped && sameRegion)
             {
                 return drop(DropReason.WRONG_REGION);
             }
             final MessageCodec.Decoded decoded = messageCodec.decode(decodeBuffer, HEADER_LENGTH, payloadLength);
-            if (decoded.fromReplica() != replicaOfNode[sender])
+            if (decoded.fromReplica() != layout.regionOf(sender))
             {
                 return drop(DropReason.SENDER_MISMATCH);
             }
@@ -366,13 +346,13 @@ public final class FrameCodec
     /** The index of {@code node} within its region (region groups only). */
     public int indexInRegion(final int node)
     {
-        return null == indexInRegion ? 0 : indexInRegion[node];
+        return layout.indexInRegion(node);
     }
 
     /** The EPaxos replica {@code node} speaks for: its own id when flat, its region with region groups. */
     public int replicaOf(final int node)
     {
-        return replicaOfNode[node];
+        return layout.regionOf(node);
     }
 
     /** The sender of the frame the last successful {@link #decode} returned; -1 after a drop. */

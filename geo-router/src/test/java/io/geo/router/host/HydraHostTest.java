@@ -1,6 +1,7 @@
 package io.geo.router.host;
 
 import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.messages.PreAccept;
 import io.geo.epaxos.primitives.Command;
@@ -207,7 +208,7 @@ class HydraHostTest
     {
         final ReplicaConfig replica = new ReplicaConfig().replicaId(0).replicaCount(3).conclude();
         final RegionLogConfig log = new RegionLogConfig().nodeId(0).nodeCount(1).conclude();
-        return new HydraHost(new HydraHost.Topology(0, new int[] {0, 1, 1, 1, 2}), log, replica, store,
+        return new HydraHost(0, new RegionLayout(new int[] {0, 1, 1, 1, 2}), log, replica, store,
             new KeyValueStateMachine(), transport, new ProtocolHost.Listener()
             {
                 @Override
