@@ -19,11 +19,19 @@ public sealed interface LogMessage
     }
 
     /**
-     * Acceptor to candidate: promised {@code view}; every slot accepted at or above the prepare's {@code fromSlot}
-     * (in slot order); {@code commitIndex} and {@code truncatedThrough} of the acceptor.
+     * Acceptor to candidate: promised {@code view}; the slots accepted from the prepare's {@code fromSlot} on (in slot
+     * order) and the acceptor's {@code commitIndex}. One Promise carries at most a batch's worth of slots: when more
+     * remain, {@code nextSlot} is the first slot left out (every accepted slot below it is in this page) and the
+     * candidate asks for the rest with a Prepare of the same view from {@code nextSlot}; 0 means this is the last page.
      */
-    record Promise(long view, long fromSlot, long commitIndex, List<AcceptedSlot> accepted) implements LogMessage
+    record Promise(long view, long fromSlot, long commitIndex, List<AcceptedSlot> accepted, long nextSlot)
+        implements LogMessage
     {
+        /** A promise that reports every accepted slot from {@code fromSlot} on. */
+        public Promise(final long view, final long fromSlot, final long commitIndex, final List<AcceptedSlot> accepted)
+        {
+            this(view, fromSlot, commitIndex, accepted, 0);
+        }
     }
 
     /** A refusal: the sender has promised {@code promisedView}, higher than the request's view. */

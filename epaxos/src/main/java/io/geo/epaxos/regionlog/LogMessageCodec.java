@@ -61,7 +61,7 @@ import java.util.NoSuchElementException;
  *
  * <p>Value rules, checked on encode and on decode alike: views, slots and commit indexes are not negative; counts are
  * 0..{@link #MAX_ENTRIES}; a range of slots does not wrap ({@code firstSlot + count <= Long.MAX_VALUE}); the accepted
- * slots of a {@link LogMessage.Promise} are strictly increasing.
+ * slots of a {@link LogMessage.Promise} are strictly increasing and below its nextSlot when that is set.
  *
  * <p>Sizing: a message must fit {@link #MAX_MESSAGE_BYTES}, so a node's largest batch ({@code maxBatchEntries}
  * entries of up to {@code maxPayloadBytes}, 16 bytes of overhead each) and its largest Promise must too.
@@ -204,6 +204,8 @@ public final class LogMessageCodec
             checkSlot(m.fromSlot(), "fromSlot");
             checkSlot(m.commitIndex(), "commitIndex");
             bodyLength = PromiseEncoder.BLOCK_LENGTH + acceptedSlotsLength(m.accepted());
+            checkNextSlot(m.nextSlot(), m.fromSlot(),
+                m.accepted().isEmpty() ? -1 : m.accepted().get(m.accepted().size() - 1).slot());
         }
         else if (message instanceof LogMessage.Nack m)
         {
@@ -466,7 +468,8 @@ public final class LogMessageCodec
             .fromNode(fromNode)
             .view(m.view())
             .fromSlot(m.fromSlot())
-            .commitIndex(m.commitIndex());
+            .commitIndex(m.commitIndex())
+            .nextSlot(m.nextSlot());
 
         final List<LogMessage.AcceptedSlot> accepted = m.accepted();
         final int count = accepted.size();
@@ -617,6 +620,17 @@ public final class LogMessageCodec
         return slot;
     }
 
+    /** A Promise's nextSlot: 0 (the last page), or after its fromSlot and every slot the page carries. */
+    private static void checkNextSlot(final long nextSlot, final long fromSlot, final long lastSlot)
+        throws CodecException
+    {
+        if (nextSlot != 0 && (nextSlot <= fromSlot || nextSlot <= lastSlot))
+        {
+            throw new CodecException("nextSlot " + nextSlot + " is neither 0 nor after fromSlot " + fromSlot +
+                " and the last accepted slot " + lastSlot);
+        }
+    }
+
     /** Slots {@code firstSlot..firstSlot+count-1}: neither negative, nor too many, nor wrapping past Long.MAX_VALUE. */
     private static void checkRange(final long firstSlot, final int count) throws CodecException
     {
@@ -719,6 +733,7 @@ public final class LogMessageCodec
         final long view = checkView(decoder.view(), "view");
         final long fromSlot = checkSlot(decoder.fromSlot(), "fromSlot");
         final long commitIndex = checkSlot(decoder.commitIndex(), "commitIndex");
+        final long nextSlot = decoder.nextSlot();
 
         require(decoder.limit(), GROUP_HEADER_LENGTH, "acceptedSlots");
         final PromiseDecoder.AcceptedSlotsDecoder slots = decoder.acceptedSlots();
@@ -737,9 +752,10 @@ public final class LogMessageCodec
             slotArray[i] = new LogMessage.AcceptedSlot(slot, slotView, entry);
             previousSlot = slot;
         }
+        checkNextSlot(nextSlot, fromSlot, previousSlot);
 
-        return decoded(
-            decoder.limit(), fromNode, new LogMessage.Promise(view, fromSlot, commitIndex, unmodifiable(slotArray)));
+        return decoded(decoder.limit(), fromNode,
+            new LogMessage.Promise(view, fromSlot, commitIndex, unmodifiable(slotArray), nextSlot));
     }
 
     private Decoded decodeNack(final int blockLength) throws CodecException

@@ -13,6 +13,7 @@ public final class RegionLogCounters
     long viewsLed;
     long stallViewChanges;
     long recoveredSlots;
+    long promisePagesRequested;
     long reproposed;
     long grants;
     long grantsDeferred;
@@ -69,6 +70,12 @@ public final class RegionLogCounters
     public long stallViewChanges()
     {
         return stallViewChanges;
+    }
+
+    /** Prepares this node sent as a candidate for the next page of an acceptor's Promise. */
+    public long promisePagesRequested()
+    {
+        return promisePagesRequested;
     }
 
     public long recoveredSlots()

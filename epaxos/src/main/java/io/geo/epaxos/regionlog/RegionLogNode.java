@@ -4,6 +4,7 @@ import io.geo.epaxos.primitives.Ballot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -21,6 +22,8 @@ public final class RegionLogNode
 {
     /** The view stored with an entry known to be chosen: higher than any real view, so phase 1 reports it. */
     static final long CHOSEN = Long.MAX_VALUE;
+    /** Bytes a Promise spends on an accepted slot beyond its entry's {@link LogEntry#encodedSize()}: slot and view. */
+    private static final int PROMISE_SLOT_OVERHEAD = 16;
 
     /** Role of this node in its current view. */
     enum Role
@@ -139,7 +142,10 @@ public final class RegionLogNode
     // candidate
     private long candidateView;
     private long prepareFrom;
+    /** Bit per node whose whole Promise (every page) arrived. */
     private int promisesFrom;
+    /** Per node: the fromSlot of the Promise page expected from it next. */
+    private final long[] promiseNext;
     private final TreeMap<Long, LogMessage.AcceptedSlot> recovered = new TreeMap<>();
     private long candidateStartNs;
 
@@ -219,6 +225,7 @@ public final class RegionLogNode
         this.nowNs = nowNs;
         this.lastHeardNs = new long[nodeCount];
         this.grantSize = new int[nodeCount];
+        this.promiseNext = new long[nodeCount];
         java.util.Arrays.fill(grantSize, config.grantSlots());
         java.util.Arrays.fill(lastHeardNs, nowNs);
 
@@ -466,6 +473,7 @@ public final class RegionLogNode
         candidateStartNs = nowNs;
         prepareFrom = commitIndex + 1;
         promisesFrom = 0;
+        Arrays.fill(promiseNext, prepareFrom);
         recovered.clear();
         ranges.clear();
         grantedThrough = 0;
@@ -474,8 +482,13 @@ public final class RegionLogNode
         // promise to ourselves first
         promisedView = candidateView;
         store.savePromise(promisedView);
-        collectPromise(self, commitIndex, acceptedFrom(prepareFrom));
-        broadcast(new LogMessage.Prepare(candidateView, prepareFrom));
+        noteCommitIndex(self, commitIndex);
+        collectAccepted(acceptedFrom(prepareFrom));
+        promiseComplete(self);
+        if (role == Role.CANDIDATE)
+        {
+            broadcast(new LogMessage.Prepare(candidateView, prepareFrom));
+        }
     }
 
     private void onPrepare(final int from, final LogMessage.Prepare m)
@@ -498,7 +511,31 @@ public final class RegionLogNode
         }
         lastLeaderContactNs = nowNs;
         electionDeadlineNs = nowNs + randomElectionTimeout();
-        sink.send(from, new LogMessage.Promise(m.view(), m.fromSlot(), commitIndex, acceptedFrom(m.fromSlot())));
+        sink.send(from, promisePage(m.view(), m.fromSlot()));
+    }
+
+    /**
+     * The accepted slots from {@code fromSlot} on, as many as one message carries ({@code maxBatchBytes}, and at least
+     * one slot); the Promise names the first slot left out, which the candidate asks for next.
+     */
+    private LogMessage.Promise promisePage(final long view, final long fromSlot)
+    {
+        final List<LogMessage.AcceptedSlot> page = new ArrayList<>();
+        long bytes = 0;
+        long nextSlot = 0;
+        for (final Map.Entry<Long, Slot> e : slots.tailMap(fromSlot, true).entrySet())
+        {
+            final Slot slot = e.getValue();
+            final int size = slot.entry.encodedSize() + PROMISE_SLOT_OVERHEAD;
+            if (!page.isEmpty() && (page.size() == LogMessageCodec.MAX_ENTRIES || bytes + size > config.maxBatchBytes()))
+            {
+                nextSlot = e.getKey();
+                break;
+            }
+            page.add(new LogMessage.AcceptedSlot(e.getKey(), slot.chosen ? CHOSEN : slot.acceptedView, slot.entry));
+            bytes += size;
+        }
+        return new LogMessage.Promise(view, fromSlot, commitIndex, page, nextSlot);
     }
 
     /** Adopts a higher view: steps down, forgets the old view's grants and proposals (own entries stay tracked). */
@@ -528,21 +565,37 @@ public final class RegionLogNode
 
     private void onPromise(final int from, final LogMessage.Promise m)
     {
-        if (role != Role.CANDIDATE || m.view() != candidateView || m.fromSlot() != prepareFrom)
+        // only the page asked for next: a duplicate or stale page, or one of an earlier election, is ignored
+        if (role != Role.CANDIDATE || m.view() != candidateView || (promisesFrom & (1 << from)) != 0 ||
+            m.fromSlot() != promiseNext[from])
         {
             return;
         }
-        collectPromise(from, m.commitIndex(), m.accepted());
+        noteCommitIndex(from, m.commitIndex());
+        collectAccepted(m.accepted());
+        if (m.nextSlot() != 0)
+        {
+            // more slots than one message carries: ask for the next page (the promise covers every slot already)
+            promiseNext[from] = m.nextSlot();
+            candidateStartNs = nowNs; // the election is making progress: give the transfer its own timeout
+            counters.promisePagesRequested++;
+            sink.send(from, new LogMessage.Prepare(candidateView, m.nextSlot()));
+            return;
+        }
+        promiseComplete(from);
     }
 
-    private void collectPromise(final int from, final long theirCommitIndex, final List<LogMessage.AcceptedSlot> list)
+    private void promiseComplete(final int from)
     {
-        if ((promisesFrom & (1 << from)) != 0)
-        {
-            return;
-        }
         promisesFrom |= 1 << from;
-        noteCommitIndex(from, theirCommitIndex);
+        if (Integer.bitCount(promisesFrom) >= quorum)
+        {
+            becomeLeader();
+        }
+    }
+
+    private void collectAccepted(final List<LogMessage.AcceptedSlot> list)
+    {
         for (final LogMessage.AcceptedSlot accepted : list)
         {
             if (accepted.slot() < prepareFrom)
@@ -554,10 +607,6 @@ public final class RegionLogNode
             {
                 recovered.put(accepted.slot(), accepted);
             }
-        }
-        if (Integer.bitCount(promisesFrom) >= quorum)
-        {
-            becomeLeader();
         }
     }
 

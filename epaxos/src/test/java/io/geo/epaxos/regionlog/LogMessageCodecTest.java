@@ -670,6 +670,29 @@ class LogMessageCodecTest
         assertRejected(patched(promise, b -> b.putLong(viewOffset, -1, LE)), "accepted view is negative");
         assertRejected(patched(promise, b -> b.putLong(HEADER + PromiseDecoder.commitIndexEncodingOffset(), -1, LE)),
             "commitIndex is negative");
+        final int nextSlotOffset = HEADER + PromiseDecoder.nextSlotEncodingOffset();
+        assertRejected(patched(promise, b -> b.putLong(nextSlotOffset, -1, LE)), "nextSlot");
+        assertRejected(patched(promise, b -> b.putLong(nextSlotOffset, 5, LE)), "nextSlot"); // fromSlot itself
+        final long lastSlot = acceptedSlots().get(acceptedSlots().size() - 1).slot();
+        assertRejected(patched(promise, b -> b.putLong(nextSlotOffset, lastSlot, LE)), "nextSlot");
+        assertEquals(lastSlot + 1, ((LogMessage.Promise)decodeUnchecked(
+            patched(promise, b -> b.putLong(nextSlotOffset, lastSlot + 1, LE)))).nextSlot());
+    }
+
+    @Test
+    void shouldRoundTripAPromisePageAndRejectANextSlotInsideIt() throws CodecException
+    {
+        final List<LogMessage.AcceptedSlot> slots = acceptedSlots();
+        final long lastSlot = slots.get(slots.size() - 1).slot();
+        final LogMessage.Promise page =
+            (LogMessage.Promise)roundTrip(2, new LogMessage.Promise(VIEW, 5, 4, slots, lastSlot + 3));
+        assertEquals(lastSlot + 3, page.nextSlot());
+        assertEquals(0, ((LogMessage.Promise)roundTrip(2, new LogMessage.Promise(VIEW, 5, 4, slots))).nextSlot());
+        assertEncodeRejected(new LogMessage.Promise(VIEW, 5, 4, slots, lastSlot), "nextSlot");
+        assertEncodeRejected(new LogMessage.Promise(VIEW, 5, 4, List.of(), 5), "nextSlot");
+        assertEncodeRejected(new LogMessage.Promise(VIEW, 5, 4, List.of(), -7), "nextSlot");
+        assertEquals(6, ((LogMessage.Promise)roundTrip(2, new LogMessage.Promise(VIEW, 5, 4, List.of(), 6)))
+            .nextSlot());
     }
 
     @Test

@@ -56,7 +56,14 @@ final class RandomLogMessages
             case 0:
                 return new LogMessage.Prepare(view(), slot());
             case 1:
-                return new LogMessage.Promise(view(), slot(), slot(), acceptedSlots());
+            {
+                final long fromSlot = slot();
+                final List<LogMessage.AcceptedSlot> accepted = acceptedSlots();
+                final long last = Math.max(fromSlot, accepted.isEmpty() ? 0 : accepted.get(accepted.size() - 1).slot());
+                final long nextSlot = random.nextBoolean() || last > Long.MAX_VALUE - 1000 ? 0 :
+                    last + 1 + random.nextInt(100);
+                return new LogMessage.Promise(view(), fromSlot, slot(), accepted, nextSlot);
+            }
             case 2:
                 return new LogMessage.Nack(view());
             case 3:

@@ -50,6 +50,12 @@ public final class RegionLogSimConfig
     /** True: messages cross the wire through {@link LogMessageCodec}; false: deep copies ({@code WireCopy}). */
     boolean codec = true;
     /**
+     * The transport's largest message, as an Aeron publication's (a frame longer than this can never be sent), or 0
+     * for the codec's own limit. When set, nodes size their batches and payloads as the sidecar does (this less
+     * {@link #MESSAGE_ROOM}) and a message longer than it fails the run.
+     */
+    int maxMessageBytes;
+    /**
      * False (the host model of the brief): what a node applied after its last sync and before a crash was seen by
      * nobody (replies and messages wait for the sync, the applied state is in memory), so it does not count. True:
      * every application counts, as for a host whose state machine is durable or readable at once.
@@ -196,6 +202,16 @@ public final class RegionLogSimConfig
         return this;
     }
 
+    /** Bytes of a message beyond its batch of entries (header, fields, per-entry overhead), as the sidecar leaves. */
+    public static final int MESSAGE_ROOM = 4096 + 32;
+
+    /** Messages longer than this fail the run; batches and payloads sized to fit (0: the codec's limit). */
+    public RegionLogSimConfig maxMessageBytes(final int value)
+    {
+        maxMessageBytes = value;
+        return this;
+    }
+
     public RegionLogSimConfig codec(final boolean value)
     {
         codec = value;
@@ -279,6 +295,7 @@ public final class RegionLogSimConfig
         c.preferredLeader = preferredLeader;
         c.snapshotEvery = snapshotEvery;
         c.codec = codec;
+        c.maxMessageBytes = maxMessageBytes;
         c.strictApply = strictApply;
         c.checkLinearizability = checkLinearizability;
         c.linearizabilityStepLimit = linearizabilityStepLimit;
@@ -313,6 +330,9 @@ public final class RegionLogSimConfig
         require(fsyncDelayNs >= 0, "fsyncDelayNs", fsyncDelayNs, ">= 0");
         require(tickIntervalNs > 0, "tickIntervalNs", tickIntervalNs, "> 0");
         require(settleLimitNs > 0, "settleLimitNs", settleLimitNs, "> 0");
+        require(maxMessageBytes == 0 || maxMessageBytes >= MESSAGE_ROOM + 1024 + payloadBytes && codec,
+            "maxMessageBytes", maxMessageBytes, "0, or with the codec on at least payloadBytes + " +
+            (MESSAGE_ROOM + 1024));
         require(linearizabilityStepLimit > 0, "linearizabilityStepLimit", linearizabilityStepLimit, "> 0");
         return this;
     }

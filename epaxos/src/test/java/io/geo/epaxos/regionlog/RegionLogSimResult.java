@@ -38,6 +38,8 @@ public record RegionLogSimResult(
     /** Snapshots nodes took (then truncated their logs), and snapshots installed from a peer. */
     long snapshotsTaken,
     long snapshotsInstalled,
+    /** Promises that left slots for a further page (their tail was larger than one message). */
+    long promisePages,
     long events,
     long simulatedNs,
     /** From the end of faults to convergence; -1 when the group did not converge. */

@@ -37,6 +37,7 @@ public final class RegionLogSimRunner
         public long unseenApplies;
         public long snapshotsTaken;
         public long snapshotsInstalled;
+        public long promisePages;
         public long simulatedNs;
         public long maxSettleNs;
         public int determinismChecks;
@@ -116,6 +117,7 @@ public final class RegionLogSimRunner
                 .append(",\"unseenApplies\":").append(unseenApplies)
                 .append(",\"snapshotsTaken\":").append(snapshotsTaken)
                 .append(",\"snapshotsInstalled\":").append(snapshotsInstalled)
+                .append(",\"promisePages\":").append(promisePages)
                 .append(",\"latencyMs\":{\"p50\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(50)))
                 .append(",\"p99\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(99)))
                 .append(",\"max\":").append(String.format(Locale.ROOT, "%.3f", latencyMs(100))).append('}')
@@ -232,6 +234,7 @@ public final class RegionLogSimRunner
         summary.unseenApplies += result.unseenApplies();
         summary.snapshotsTaken += result.snapshotsTaken();
         summary.snapshotsInstalled += result.snapshotsInstalled();
+        summary.promisePages += result.promisePages();
         summary.simulatedNs += result.simulatedNs();
         summary.maxSettleNs = Math.max(summary.maxSettleNs, result.settleNs());
         summary.linearizabilityUnknown += result.linearizabilityUnknown() ? 1 : 0;

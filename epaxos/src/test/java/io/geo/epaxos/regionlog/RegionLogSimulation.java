@@ -135,6 +135,13 @@ public final class RegionLogSimulation
                     .retransmitTimeoutNs(2 * rttNs + TimeUnit.MILLISECONDS.toNanos(20));
             }
             nodeConfig.retainSlots(retainSlots).snapshotChunkBytes(snapshotChunkBytes);
+            if (config.maxMessageBytes > 0)
+            {
+                // sized as ClusterConfig.regionLogConfig sizes the sidecar's
+                final int room = config.maxMessageBytes - RegionLogSimConfig.MESSAGE_ROOM;
+                nodeConfig.maxBatchBytes(room).maxPayloadBytes(room)
+                    .snapshotChunkBytes(Math.min(snapshotChunkBytes, room / 2));
+            }
             // A sink and an applier per life: a node object from before a crash can never reach the new life.
             final LogMessageSink sink = (to, message) ->
             {
@@ -231,6 +238,7 @@ public final class RegionLogSimulation
     private List<LogEntry> finalLog = List.of();
     private long snapshotsTaken;
     private long snapshotsInstalled;
+    private long promisePages;
     /** Slots between snapshots for this seed (0: none). */
     private final int snapshotEvery;
     /** Slots a node keeps below its snapshot when it truncates (RegionLogConfig.retainSlots), drawn per seed. */
@@ -390,7 +398,8 @@ public final class RegionLogSimulation
         }
         return new RegionLogSimResult(config.seed, nodes.length, config.delegation, appends, refused, acked, unknown,
             finalLog.size(), noops, leaderOfView.size(), crashes, partitions, messagesSent, messagesDropped, sent,
-            received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, events,
+            received, leaderBytes, wireBytes, lostWrites, unseenApplies, snapshotsTaken, snapshotsInstalled, promisePages,
+            events,
             nowNs, settleNs,
             System.nanoTime() - wallStartNs, traceHash, List.copyOf(violations), linearizabilityUnknown, latencies,
             latenciesByNode);
@@ -781,6 +790,15 @@ public final class RegionLogSimulation
             if (length > wireBuffer.capacity())
             {
                 wireBuffer.wrap(new byte[Math.max(length, 2 * wireBuffer.capacity())]);
+            }
+            if (config.maxMessageBytes > 0 && length > config.maxMessageBytes)
+            {
+                throw new IllegalStateException("node " + from + " sent " + describe(message) + " of " + length +
+                    " bytes, more than the transport's largest message (" + config.maxMessageBytes + " bytes)");
+            }
+            if (message instanceof LogMessage.Promise promise && promise.nextSlot() != 0)
+            {
+                promisePages++;
             }
             codec.encode(from, message, wireBuffer, 0);
             if (to != from)

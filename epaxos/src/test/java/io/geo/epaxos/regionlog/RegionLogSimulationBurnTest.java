@@ -3,6 +3,7 @@ package io.geo.epaxos.regionlog;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault seeds through the region log simulator with every verifier on. CI runs {@code geo.regionlog.seeds} seeds
@@ -53,12 +54,26 @@ class RegionLogSimulationBurnTest
             FIRST_SEED + 500_000);
     }
 
+    /**
+     * Messages bounded as the sidecar's transport bounds them (16 KiB here) with 2 KiB payloads: a Promise, a catch-up
+     * or a recovered batch longer than one message fails the seed (the sidecar's transport would refuse it forever).
+     */
+    @Test
+    void shouldFitEveryMessageInTheTransportsLargestMessage()
+    {
+        final RegionLogSimRunner.Summary summary = burn(new RegionLogSimConfig().nodes(3)
+            .faults(RegionLogFaults.HEAVY).payloadBytes(2048).clientsPerNode(8).appendsPerSecond(2000)
+            .maxMessageBytes(16 * 1024), SEEDS / 10, FIRST_SEED + 600_000);
+        assertTrue(summary.promisePages > 0, "no election reply needed a second page: the test lost its point");
+    }
+
     private static void burn(final int nodes, final RegionLogFaults faults, final int seeds, final long firstSeed)
     {
         burn(new RegionLogSimConfig().nodes(nodes).faults(faults), seeds, firstSeed);
     }
 
-    private static void burn(final RegionLogSimConfig config, final int seeds, final long firstSeed)
+    private static RegionLogSimRunner.Summary burn(
+        final RegionLogSimConfig config, final int seeds, final long firstSeed)
     {
         final int nodes = config.nodes();
         final RegionLogFaults faults = config.faults();
@@ -68,5 +83,6 @@ class RegionLogSimulationBurnTest
             summary.toJson(config));
         assertEquals(0, summary.violations(), () -> "failing seeds " + summary.failingSeeds + "\n" +
             String.join("\n", summary.firstViolations));
+        return summary;
     }
 }

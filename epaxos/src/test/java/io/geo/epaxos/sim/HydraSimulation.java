@@ -128,7 +128,10 @@ public final class HydraSimulation
             final RegionLogConfig logConfig = new RegionLogConfig()
                 .nodeId(index)
                 .nodeCount(config.nodesPerRegion)
-                .randomSeed(seedRandom.nextLong());
+                .randomSeed(seedRandom.nextLong())
+                .maxPayloadBytes(MAX_LOG_BATCH_BYTES)
+                .maxBatchBytes(MAX_LOG_BATCH_BYTES)
+                .snapshotChunkBytes(MAX_LOG_BATCH_BYTES / 2);
             node = new HydraNode(logConfig, replicaConfig(region), config.tickIntervalNs,
                 (to, message) ->
                 {
@@ -229,6 +232,13 @@ public final class HydraSimulation
     private final long retransmitTimeoutNs;
     private final long recoveryTimeoutNs;
     private final long[] fastPathTimeoutNs;
+    /**
+     * The sidecar's limits at its default term length (1 MiB: Aeron messages of 128 KiB, less a 48-byte frame header):
+     * a region log message longer than this fails the run, and region log batches and entries are sized to fit
+     * (ClusterConfig.regionLogConfig), so an election reply or catch-up that outgrows a message shows here.
+     */
+    static final int MAX_LOG_MESSAGE_BYTES = 128 * 1024 - 48;
+    static final int MAX_LOG_BATCH_BYTES = MAX_LOG_MESSAGE_BYTES - 128;
     private final MessageCodec codec = new MessageCodec();
     private final UnsafeBuffer wireBuffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES]);
     private final LogMessageCodec logCodec = new LogMessageCodec();
@@ -619,6 +629,11 @@ public final class HydraSimulation
         try
         {
             final int length = LogMessageCodec.encodedLength(message);
+            if (length > MAX_LOG_MESSAGE_BYTES)
+            {
+                throw new IllegalStateException("region log message " + message.getClass().getSimpleName() + " of " +
+                    length + " bytes, more than the transport's largest message (" + MAX_LOG_MESSAGE_BYTES + ")");
+            }
             if (length > lanBuffer.capacity())
             {
                 lanBuffer.wrap(new byte[Math.max(length, 2 * lanBuffer.capacity())]);

@@ -74,8 +74,12 @@ public final class ClusterConfig
     public static final int MAX_COMMAND_BYTES = 512 * 1024;
     /** Bytes of the authenticated frame header before each message between nodes. */
     static final int FRAME_HEADER_BYTES = io.geo.router.transport.FrameCodec.HEADER_LENGTH;
-    /** Room an EPaxos message needs besides its command (header, ballot, seq, deps of about a hundred instances). */
+    /**
+     * Room an EPaxos message needs besides its command (header, ballot, seq, deps), at least: 1 KiB, or an eighth of
+     * a message when that is more, up to 16 KiB (2,000 deps at the default term length).
+     */
     static final int EPAXOS_MESSAGE_ROOM_BYTES = 1024;
+    static final int EPAXOS_MESSAGE_ROOM_MAX_BYTES = 16 * 1024;
     /**
      * Heartbeats of a region log leader: each one wakes every node of the region, so an idle region costs CPU in
      * proportion (the simulator's 5 ms kept nine idle sidecars on one machine at about 10% of a core each).
@@ -83,8 +87,13 @@ public final class ClusterConfig
     static final long REGION_LOG_HEARTBEAT_MS = 20;
     /** A region log node that hears no leader for this long (randomized up to twice) stands for election. */
     static final long REGION_LOG_ELECTION_TIMEOUT_MS = 100;
-    /** Room a region log message needs besides its entries' payloads (headers, slots, views, per-entry fields). */
-    static final int REGION_LOG_MESSAGE_ROOM_BYTES = 4096;
+    /**
+     * Room a region log message needs besides its entries (its header and fixed fields: under 50 bytes; each entry's
+     * own fields are counted in the batch limit, {@code LogEntry.encodedSize()}).
+     */
+    static final int REGION_LOG_MESSAGE_ROOM_BYTES = 128;
+    /** Bytes a region log entry adds to the EPaxos message it carries (its kind). */
+    static final int REGION_LOG_ENTRY_KIND_BYTES = 1;
 
     /** Derived retransmit timeout: {@code RETRANSMIT_RTT_FACTOR * max RTT + RETRANSMIT_MARGIN_MS}. */
     public static final double RETRANSMIT_RTT_FACTOR = 2.0;
@@ -513,16 +522,25 @@ public final class ClusterConfig
     }
 
     /**
-     * The largest command (encoded) a client may submit: what one message between nodes carries at the configured
-     * term length (Aeron carries at most an eighth of a term in one message), less the frame header and room for
-     * the rest of an EPaxos message (deps, ballots); with region groups, less also the region log message's own
-     * bytes (the command travels inside a log entry). At most {@link #MAX_COMMAND_BYTES}.
+     * The largest command (encoded) a client may submit: what {@link #maxReplicaFrameBytes()} carries, less the frame
+     * header and room for the rest of an EPaxos message (deps, ballots). At most {@link #MAX_COMMAND_BYTES}.
      */
     public int maxCommandBytes()
     {
-        final int room = maxMessageBytes() - FRAME_HEADER_BYTES - EPAXOS_MESSAGE_ROOM_BYTES -
-            (hydra ? REGION_LOG_MESSAGE_ROOM_BYTES : 0);
-        return Math.min(MAX_COMMAND_BYTES, room);
+        final int epaxosRoom = Math.max(EPAXOS_MESSAGE_ROOM_BYTES,
+            Math.min(EPAXOS_MESSAGE_ROOM_MAX_BYTES, maxMessageBytes() / 8));
+        return Math.min(MAX_COMMAND_BYTES, maxReplicaFrameBytes() - FRAME_HEADER_BYTES - epaxosRoom);
+    }
+
+    /**
+     * The largest frame carrying an EPaxos message between nodes. Flat: {@link #maxMessageBytes()}. With region groups
+     * a receiving node logs the message (without its frame header) as one region log entry, and a region log message
+     * carrying that entry must fit {@link #maxMessageBytes()}: so less the region log message's own fields and the
+     * entry's kind byte. The transport refuses a larger EPaxos frame at the sender.
+     */
+    public int maxReplicaFrameBytes()
+    {
+        return maxMessageBytes() - (hydra ? REGION_LOG_MESSAGE_ROOM_BYTES + REGION_LOG_ENTRY_KIND_BYTES : 0);
     }
 
     /** The largest message between two nodes: an eighth of the Aeron term, at most a frame's limit. */
@@ -554,7 +572,8 @@ public final class ClusterConfig
     RegionLogConfig unconcludedRegionLogConfig(final int node)
     {
         final ClusterNode clusterNode = nodes.get(node);
-        // one batch of entries, or one snapshot chunk, must fit in a message between nodes
+        // one batch of entries, or one snapshot chunk, must fit in a message between nodes; an entry as large as the
+        // largest EPaxos message (maxReplicaFrameBytes without its header, plus a kind byte) must fit a batch
         final int maxBatch = maxMessageBytes() - FRAME_HEADER_BYTES - REGION_LOG_MESSAGE_ROOM_BYTES;
         return new RegionLogConfig()
             .nodeId(clusterNode.indexInRegion())

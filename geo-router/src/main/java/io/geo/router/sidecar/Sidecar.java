@@ -110,6 +110,7 @@ public final class Sidecar implements AutoCloseable
                 .endpoints(endpoints)
                 .sendAddresses(sendAddresses)
                 .regionOfNode(config.hydra() ? regionOfNode : null)
+                .maxReplicaFrameBytes(config.maxReplicaFrameBytes())
                 .streamId(config.streamId())
                 .termLength(config.termLengthBytes())
                 .secret(config.secret())

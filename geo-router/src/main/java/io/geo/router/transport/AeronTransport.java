@@ -61,6 +61,7 @@ public final class AeronTransport implements PeerTransport
     private long backPressuredCount;
     private long notConnectedCount;
     private long sendRejectedCount;
+    private final int maxReplicaFrameBytes;
     private long receivedCount;
     private long receivedBytes;
 
@@ -68,6 +69,7 @@ public final class AeronTransport implements PeerTransport
     {
         selfNode = config.selfNode();
         nodeCount = config.endpoints().size();
+        maxReplicaFrameBytes = 0 == config.maxReplicaFrameBytes() ? Integer.MAX_VALUE : config.maxReplicaFrameBytes();
         frameCodec = null == config.regionOfNode() ?
             new FrameCodec(config.clusterId(), selfNode, nodeCount, config.secret()) :
             new FrameCodec(config.clusterId(), selfNode, config.regionOfNode(), config.secret());
@@ -174,7 +176,7 @@ public final class AeronTransport implements PeerTransport
      * {@inheritDoc}
      *
      * <p>Returns false, counting why, when {@code toNode} is not a peer, the message cannot be encoded (invalid or
-     * larger than a frame may be), the peer is not connected, or the publication is back pressured. Never blocks.
+     * larger than a frame may be, or than {@link AeronTransportConfig#maxReplicaFrameBytes()}), the peer is not connected, or the publication is back pressured. Never blocks.
      */
     @Override
     public boolean send(final int toNode, final Message message)
@@ -191,6 +193,11 @@ public final class AeronTransport implements PeerTransport
         catch (final CodecException | RuntimeException ex)
         {
             sendRejectedCount++;
+            return false;
+        }
+        if (length > maxReplicaFrameBytes)
+        {
+            sendRejectedCount++; // the receiving region could not log it
             return false;
         }
         return offer(toNode, length);

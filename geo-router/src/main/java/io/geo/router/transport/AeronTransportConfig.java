@@ -35,6 +35,7 @@ public final class AeronTransportConfig
     private String embeddedDriverDirectoryName;
     private long idleMaxParkNs = DEFAULT_IDLE_MAX_PARK_NS;
     private int[] regionOfNode;
+    private int maxReplicaFrameBytes;
 
     /** Every frame carries this id; frames of another cluster are dropped. Default 0. */
     public AeronTransportConfig clusterId(final long clusterId)
@@ -201,6 +202,22 @@ public final class AeronTransportConfig
     }
 
     /**
+     * The longest frame carrying an EPaxos message that {@link AeronTransport#send(int, io.geo.epaxos.messages.Message)}
+     * sends (longer ones are refused and counted as rejected): with region groups, what the receiving region can log
+     * as one entry ({@code ClusterConfig.maxReplicaFrameBytes()}). 0, the default: the publication's largest message.
+     */
+    public AeronTransportConfig maxReplicaFrameBytes(final int bytes)
+    {
+        this.maxReplicaFrameBytes = bytes;
+        return this;
+    }
+
+    public int maxReplicaFrameBytes()
+    {
+        return maxReplicaFrameBytes;
+    }
+
+    /**
      * Validates every property.
      *
      * @throws IllegalArgumentException naming the first bad property and its value.
@@ -265,6 +282,11 @@ public final class AeronTransportConfig
         {
             throw new IllegalArgumentException("regionOfNode: " + regionOfNode.length + " entries for " +
                 endpoints.size() + " nodes");
+        }
+        if (maxReplicaFrameBytes < 0)
+        {
+            throw new IllegalArgumentException("maxReplicaFrameBytes must be 0 (the publication's limit) or " +
+                "positive: " + maxReplicaFrameBytes);
         }
         if (null != aeronDirectoryName && aeronDirectoryName.isBlank())
         {

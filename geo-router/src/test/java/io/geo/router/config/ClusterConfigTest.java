@@ -346,9 +346,16 @@ class ClusterConfigTest
         assertEquals(TimeUnit.MILLISECONDS.toNanos(ClusterConfig.REGION_LOG_ELECTION_TIMEOUT_MS),
             log.electionTimeoutNs());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(ClusterConfig.REGION_LOG_HEARTBEAT_MS), log.heartbeatIntervalNs());
-        // a batch of entries fits in one message between nodes
-        assertTrue(log.maxBatchBytes() + 4096 + 32 <= config.maxMessageBytes(), "batch bound " + log.maxBatchBytes());
-        assertTrue(config.maxCommandBytes() + 1024 <= log.maxPayloadBytes(), "a command fits in a log entry");
+        // a batch of entries fits in one message between nodes (the codec's fixed fields take under 128 bytes)
+        assertEquals(config.maxMessageBytes() - io.geo.router.transport.FrameCodec.HEADER_LENGTH - 128,
+            log.maxBatchBytes());
+        assertEquals(log.maxBatchBytes(), log.maxPayloadBytes());
+        // every EPaxos frame the transport lets through fits in one entry: its message and a kind byte
+        assertEquals(log.maxPayloadBytes(),
+            config.maxReplicaFrameBytes() - io.geo.router.transport.FrameCodec.HEADER_LENGTH + 1);
+        // a command leaves room for 16 KiB of other fields and deps (2,000 deps) at the default term length
+        assertEquals(config.maxReplicaFrameBytes() - io.geo.router.transport.FrameCodec.HEADER_LENGTH - 16 * 1024,
+            config.maxCommandBytes());
         assertEquals(0, config.regionLogConfig(6).nodeId());
         assertEquals(2, config.regionLogConfig(8).nodeId());
         assertThrows(IndexOutOfBoundsException.class, () -> config.regionLogConfig(9));

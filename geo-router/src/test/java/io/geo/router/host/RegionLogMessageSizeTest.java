@@ -7,7 +7,6 @@ import io.geo.epaxos.regionlog.RegionLogNode;
 import io.geo.epaxos.regionlog.RegionLogSimStore;
 import io.geo.router.config.ClusterConfig;
 import io.geo.router.transport.FrameCodec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -154,8 +153,6 @@ class RegionLogMessageSizeTest
      * two of three nodes are up: the region is stuck for good (a restarted third node's Promise is as large).
      */
     @Test
-    @Disabled("known problem, docs/hydra.md \"Known problems\" 1: a Promise carries the whole uncommitted tail, " +
-        "unbounded by the message size; fix: page the election reply")
     void survivorsOfALeaderCrashElectANewLeaderWhenTwoLargeEntriesWereInFlight() throws Exception
     {
         final ClusterConfig config = ClusterConfig.load(configDir().resolve("cluster/three-by-three.cluster"));
@@ -253,8 +250,6 @@ class RegionLogMessageSizeTest
      * (128 KiB): refused on every election, so the two live nodes never elect a leader again.
      */
     @Test
-    @Disabled("known problem, docs/hydra.md \"Known problems\" 1: a Promise carries the whole uncommitted tail, " +
-        "unbounded by the message size; fix: page the election reply")
     void aRegionSurvivesTheDeathOfAFollowerUnderLoad() throws Exception
     {
         final ClusterConfig config = ClusterConfig.load(configDir().resolve("cluster/three-by-three.cluster"));
@@ -291,39 +286,27 @@ class RegionLogMessageSizeTest
     }
 
     /**
-     * An EPaxos message from another region that the transport carries (its frame fits maxMessageBytes) is logged by
-     * the receiving node as a MESSAGE entry of 1 + its encoded length, but entries may be at most maxPayloadBytes =
-     * maxMessageBytes - 32 - 4096: a message with a command of maxCommandBytes has only 1024 bytes left for its
-     * deps (about 120 instances; a hot key has one per live instance touching it). HydraNode.append then gets -1 and
-     * drops the message silently (counters.refused); the sender retransmits the same message, and recovery
-     * carries the same command: the instance never commits in that region, nor anything that depends on it.
+     * An EPaxos message from another region that the transport carries (its frame fits maxReplicaFrameBytes, which
+     * AeronTransport enforces for EPaxos frames) is logged by the receiving node as one MESSAGE entry of 1 + its
+     * encoded length. The largest such message: a command of maxCommandBytes with as many deps as still fit (at least
+     * the 2,000 the command limit leaves room for).
      */
     @Test
-    @Disabled("known problem, docs/hydra.md \"Known problems\" 2: an incoming EPaxos message with a large " +
-        "command and many deps can exceed a region log entry; fix: bound deps in the command size limit")
     void anEpaxosMessageTheTransportCarriesIsLoggedByTheReceivingRegion() throws Exception
     {
         final ClusterConfig config = ClusterConfig.load(configDir().resolve("cluster/three-by-three.cluster"));
         final int max = config.maxCommandBytes();
         int value = max / 2;
         io.geo.epaxos.primitives.Command command = null;
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 8; i++)
         {
             command = io.geo.epaxos.primitives.Command.of(256, 1,
                 io.geo.epaxos.primitives.Op.put(io.geo.epaxos.primitives.Key.of("kv/a"), new byte[value]),
                 io.geo.epaxos.primitives.Op.put(io.geo.epaxos.primitives.Key.of("kv/b"), new byte[value]));
-            value += (max - command.encodedSize()) / 2;
+            value += Math.floorDiv(max - command.encodedSize(), 2);
         }
         assertTrue(command.encodedSize() <= max && command.encodedSize() > max - 16, "a command the router takes: " +
             command.encodedSize() + " of " + max);
-        final long[] deps = new long[150];
-        for (int i = 0; i < deps.length; i++)
-        {
-            deps[i] = io.geo.epaxos.primitives.InstanceId.of(i % 3, 1000 + i / 3);
-        }
-        Arrays.sort(deps);
-        final io.geo.epaxos.messages.PreAccept preAccept = new io.geo.epaxos.messages.PreAccept(0,
-            io.geo.epaxos.primitives.InstanceId.of(1, 2000), command, 50, deps);
 
         final int[] regionOfNode = new int[config.nodeCount()];
         for (int i = 0; i < regionOfNode.length; i++)
@@ -331,8 +314,29 @@ class RegionLogMessageSizeTest
             regionOfNode[i] = config.node(i).regionIndex();
         }
         final FrameCodec sender = new FrameCodec(config.clusterId(), 3, regionOfNode, config.secret());
-        final int frame = sender.encode(0, preAccept);
-        assertTrue(frame <= config.maxMessageBytes(), "the transport carries it: " + frame);
+        io.geo.epaxos.messages.PreAccept preAccept = null;
+        int frame = 0;
+        for (int count = 2_000; ; count++)
+        {
+            final long[] deps = new long[count];
+            for (int i = 0; i < deps.length; i++)
+            {
+                deps[i] = io.geo.epaxos.primitives.InstanceId.of(i % 3, 1000 + i / 3);
+            }
+            Arrays.sort(deps);
+            final io.geo.epaxos.messages.PreAccept candidate = new io.geo.epaxos.messages.PreAccept(0,
+                io.geo.epaxos.primitives.InstanceId.of(1, 2000), command, 50, deps);
+            final int length = sender.encode(0, candidate);
+            if (length > config.maxReplicaFrameBytes())
+            {
+                assertTrue(count > 2_000, "2,000 deps fit beside the largest command: " + length + " > " +
+                    config.maxReplicaFrameBytes());
+                break;
+            }
+            preAccept = candidate;
+            frame = length;
+        }
+        assertTrue(frame > config.maxReplicaFrameBytes() - 8, "the largest message the transport sends: " + frame);
 
         final io.geo.epaxos.hydra.HydraNode node = new io.geo.epaxos.hydra.HydraNode(config.regionLogConfig(0),
             config.replicaConfig(0), 5 * MS, (to, m) -> { }, new RegionLogSimStore(), (to, m) -> { },
@@ -358,7 +362,7 @@ class RegionLogMessageSizeTest
             }, 0);
         node.onRegionMessage(1, preAccept, MS);
         assertEquals(1, node.counters().regionMessagesLogged(), "the PreAccept (frame " + frame + " of " +
-            config.maxMessageBytes() + " bytes) is logged; refused " + node.counters().refused() +
+            config.maxReplicaFrameBytes() + " bytes) is logged; refused " + node.counters().refused() +
             ", maxPayloadBytes=" + config.regionLogConfig(0).maxPayloadBytes());
     }
 }

@@ -229,6 +229,28 @@ class AeronTransportTest
     }
 
     @Test
+    void shouldRejectAnEpaxosFrameLongerThanMaxReplicaFrameBytes() throws IOException
+    {
+        final List<String> endpoints = loopbackEndpoints(freeLoopbackPorts(2));
+        final AeronTransport node0 = AeronTransport.launch(config(0, endpoints).maxReplicaFrameBytes(2048));
+        transports.add(node0);
+        driverDirectories.add(node0.aeronDirectoryName());
+        start(1, endpoints);
+        awaitPolling(() -> node0.isConnected(1), () -> "0 -> 1 connected", () -> 0);
+
+        // fits Aeron's 8 KiB message, not the 2 KiB the receiving region could log
+        final Command command = Command.of(1, 1, Op.put(Key.of("big"), new byte[4 * 1024]));
+        assertFalse(node0.send(1, new Commit(1, command, 1, new long[0])));
+        assertEquals(1, node0.sendRejectedCount());
+        final Command small = Command.of(1, 1, Op.put(Key.of("small"), new byte[1024]));
+        assertTrue(node0.send(1, new Commit(1, small, 1, new long[0])));
+        assertEquals(1, node0.sendRejectedCount());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> config(0, endpoints).maxReplicaFrameBytes(-1).conclude()).getMessage()
+            .contains("maxReplicaFrameBytes"));
+    }
+
+    @Test
     void shouldRejectAnInvalidConfigNamingTheProperty()
     {
         final List<String> endpoints = List.of("127.0.0.1:1", "127.0.0.1:2");
