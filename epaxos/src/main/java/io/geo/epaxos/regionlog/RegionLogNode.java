@@ -1006,10 +1006,21 @@ public final class RegionLogNode
         while ((!pending.isEmpty() || orphan > 0) && !ranges.isEmpty())
         {
             final Range range = ranges.peekFirst();
+            // a range of an older view may hold slots since chosen in a newer one (and perhaps truncated here, so
+            // they look free): an entry proposed there would wait on a slot never decided again (seed 1000281)
+            while (range.next < range.end && isKnownChosen(range.next))
+            {
+                range.next++;
+            }
+            if (range.next == range.end)
+            {
+                ranges.pollFirst();
+                continue;
+            }
             final List<LogEntry> batch = new ArrayList<>();
             final long first = range.next;
             int bytes = 0;
-            while (range.next < range.end && batch.size() < config.maxBatchEntries())
+            while (range.next < range.end && batch.size() < config.maxBatchEntries() && !isKnownChosen(range.next))
             {
                 final LogEntry next;
                 if (!pending.isEmpty())
@@ -1055,6 +1066,17 @@ public final class RegionLogNode
     }
 
     /** Multi-Paxos mode, not leading: send queued entries to the leader, and again those it has not applied yet. */
+    /** The slot is chosen as far as this node knows: truncated (in a snapshot) or marked chosen. */
+    private boolean isKnownChosen(final long slotNumber)
+    {
+        if (slotNumber <= truncatedThrough)
+        {
+            return true;
+        }
+        final Slot slot = slots.get(slotNumber);
+        return slot != null && slot.chosen;
+    }
+
     private void forwardPending()
     {
         final int leader = Ballot.owner(promisedView);

@@ -29,6 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *   <li>N=1 heavy with a strict host (applied state durable at once): the node applied an entry before its own
  *   record of it was synced; a crash then lost the entry from the log while the state held it. Fix: entries are
  *   applied only once durable ({@code onSynced}).</li>
+ *   <li>seeds 1000281 and 1003197, N=3 standard (snapshots drawn per seed): a delegate still holding a range of an old
+ *   view learned that slots of it were chosen in a newer view (it applied them, took a snapshot and truncated
+ *   them), then proposed its next entry in one of those slots: they looked free once truncated. Nacked, the entry
+ *   waited on a slot that would never be decided again, and its client forever. Fix: a node never proposes in a
+ *   slot it knows chosen or truncated.</li>
  * </ul>
  */
 class RegionLogRegressionTest
@@ -72,6 +77,13 @@ class RegionLogRegressionTest
         {
             assertClean(new RegionLogSimConfig().nodes(3).faults(RegionLogFaults.STANDARD), seed, 1);
         }
+    }
+
+    @Test
+    void shouldNotProposeInASlotKnownChosenOrTruncated()
+    {
+        assertClean(new RegionLogSimConfig().nodes(3).faults(RegionLogFaults.STANDARD), 1_000_281, 1);
+        assertClean(new RegionLogSimConfig().nodes(3).faults(RegionLogFaults.STANDARD), 1_003_197, 1);
     }
 
     @Test
