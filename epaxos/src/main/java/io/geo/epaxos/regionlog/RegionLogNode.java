@@ -527,7 +527,8 @@ public final class RegionLogNode
         {
             final Slot slot = e.getValue();
             final int size = slot.entry.encodedSize() + PROMISE_SLOT_OVERHEAD;
-            if (!page.isEmpty() && (page.size() == LogMessageCodec.MAX_ENTRIES || bytes + size > config.maxBatchBytes()))
+            if (!page.isEmpty() &&
+                (page.size() == LogMessageCodec.MAX_ENTRIES || bytes + size > config.maxBatchBytes()))
             {
                 nextSlot = e.getKey();
                 break;

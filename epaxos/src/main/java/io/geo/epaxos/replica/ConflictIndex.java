@@ -238,4 +238,73 @@ final class ConflictIndex
     {
         return entries.size();
     }
+
+    /** Writes every key's and session's list (keys and client ids in order, so equal indexes write equal bytes). */
+    void writeTo(final ReplicaSnapshotFormat.Writer out)
+    {
+        final Key[] keys = entries.keySet().toArray(new Key[0]);
+        Arrays.sort(keys);
+        out.putInt(keys.length);
+        for (final Key key : keys)
+        {
+            out.putBytes(key.bytes());
+            writeEntry(out, entries.get(key));
+        }
+        final long[] clients = ReplicaSnapshotFormat.sortedKeys(sessions);
+        out.putInt(clients.length);
+        for (final long client : clients)
+        {
+            out.putLong(client);
+            writeEntry(out, sessions.get(client));
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote into this (empty) index. */
+    void readFrom(final ReplicaSnapshotFormat.Reader in)
+    {
+        final int keyCount = in.getCount(Integer.BYTES + Integer.BYTES, "index keys");
+        for (int i = 0; i < keyCount; i++)
+        {
+            final byte[] key = in.getBytes("index key");
+            if (key.length == 0)
+            {
+                throw ReplicaSnapshotFormat.Reader.malformed("an empty key in the conflict index");
+            }
+            entries.put(Key.wrap(key), readEntry(in));
+        }
+        final int sessionCount = in.getCount(Long.BYTES + Integer.BYTES, "index sessions");
+        for (int i = 0; i < sessionCount; i++)
+        {
+            sessions.put(in.getLong("session client"), readEntry(in));
+        }
+    }
+
+    private static void writeEntry(final ReplicaSnapshotFormat.Writer out, final Entry entry)
+    {
+        out.putInt(entry.size);
+        for (int i = 0; i < entry.size; i++)
+        {
+            out.putLong(entry.ids[i]);
+            out.putByte(entry.flags[i]);
+        }
+    }
+
+    private static Entry readEntry(final ReplicaSnapshotFormat.Reader in)
+    {
+        final int size = in.getCount(Long.BYTES + 1, "index entry");
+        if (size == 0)
+        {
+            throw ReplicaSnapshotFormat.Reader.malformed("an empty list in the conflict index");
+        }
+        final Entry entry = new Entry();
+        entry.ids = new long[Math.max(4, size)];
+        entry.flags = new byte[entry.ids.length];
+        for (int i = 0; i < size; i++)
+        {
+            entry.ids[i] = in.getLong("index entry id");
+            entry.flags[i] = (byte)in.getByte("index entry flags");
+        }
+        entry.size = size;
+        return entry;
+    }
 }

@@ -58,7 +58,8 @@ public final class EpaxosReplica
     private final DurableStore store;
     private final StateMachine stateMachine;
     private final ClientResponder responder;
-    private final SplittableRandom random;
+    /** Reseeded by {@link #snapshot()}, so a restored copy draws what the original draws. */
+    private SplittableRandom random;
 
     private final Long2ObjectHashMap<Instance> instances = new Long2ObjectHashMap<>();
     private final LongHashSet uncommitted = new LongHashSet();
@@ -94,6 +95,21 @@ public final class EpaxosReplica
         final ClientResponder responder,
         final long nowNs)
     {
+        this(config, sink, store, stateMachine, responder);
+        final long[] loaded = store.loadGcWatermarks(replicaCount);
+        Invariants.check(loaded.length == replicaCount, "gc watermarks sized for the replica count",
+            loaded.length, replicaCount);
+        System.arraycopy(loaded, 0, gcWatermark, 0, replicaCount);
+        recover(nowNs);
+    }
+
+    private EpaxosReplica(
+        final ReplicaConfig config,
+        final MessageSink sink,
+        final DurableStore store,
+        final StateMachine stateMachine,
+        final ClientResponder responder)
+    {
         this.config = config.conclude();
         this.self = config.replicaId();
         this.replicaCount = config.replicaCount();
@@ -107,10 +123,29 @@ public final class EpaxosReplica
         this.random = new SplittableRandom(config.randomSeed());
         this.executedPrefix = new long[replicaCount];
         this.peerExecuted = new long[replicaCount][replicaCount];
-        this.gcWatermark = store.loadGcWatermarks(replicaCount).clone();
-        Invariants.check(gcWatermark.length == replicaCount, "gc watermarks sized for the replica count",
-            gcWatermark.length, replicaCount);
-        recover(nowNs);
+        this.gcWatermark = new long[replicaCount];
+    }
+
+    /**
+     * A replica in exactly the state {@code snapshot} recorded (see {@link #snapshot()}): given the same inputs from
+     * then on, it does what the replica that took the snapshot does. Neither {@code store} nor {@code stateMachine}
+     * is read or written here: the caller restores the state machine to the same point, and gives a store that holds
+     * the durable records of the snapshot's instances (a region replica's memory store may start empty: nothing reads
+     * it after construction).
+     *
+     * @throws IllegalArgumentException if the snapshot is malformed, or was taken by another replica id or count.
+     */
+    public static EpaxosReplica restore(
+        final ReplicaConfig config,
+        final MessageSink sink,
+        final DurableStore store,
+        final StateMachine stateMachine,
+        final ClientResponder responder,
+        final byte[] snapshot)
+    {
+        final EpaxosReplica replica = new EpaxosReplica(config, sink, store, stateMachine, responder);
+        replica.readSnapshot(new ReplicaSnapshotFormat.Reader(snapshot));
+        return replica;
     }
 
     // ------------------------------------------------------------------------------------------------ inputs
@@ -1283,6 +1318,299 @@ public final class EpaxosReplica
     private static boolean validMessageCommand(final Command command)
     {
         return command != null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshots
+
+    /**
+     * The replica's whole state as bytes: every live instance with its vote, proposer and execution state, the
+     * conflict index, the execution waits, execution and garbage-collection progress, and timers (in the replica's
+     * time). {@link #restore} rebuilds a replica that behaves exactly as this one from here on; so that this holds for
+     * random draws too, this call reseeds the replica's random source and writes the seed. Equal replicas write equal
+     * bytes. The state machine's data and the durable store are not included: the host snapshots them alongside.
+     * Call between inputs (not from a sink or responder callback).
+     */
+    public byte[] snapshot()
+    {
+        Invariants.check(readyRoots.isEmpty(), "no execution in progress", readyRoots.size());
+        final ReplicaSnapshotFormat.Writer out = new ReplicaSnapshotFormat.Writer();
+        out.putInt(ReplicaSnapshotFormat.MAGIC);
+        out.putInt(ReplicaSnapshotFormat.VERSION);
+        out.putInt(self);
+        out.putInt(replicaCount);
+        final long seed = random.nextLong();
+        random = new SplittableRandom(seed);
+        out.putLong(seed);
+        out.putLong(nextInstanceNumber);
+        out.putInt(inFlightCommands);
+        out.putLong(nextGcNs);
+        out.putLongs(executedPrefix);
+        out.putLongs(gcWatermark);
+        for (int r = 0; r < replicaCount; r++)
+        {
+            out.putLongs(peerExecuted[r]);
+        }
+
+        final long[] ids = ReplicaSnapshotFormat.sortedKeys(instances);
+        out.putInt(ids.length);
+        for (final long id : ids)
+        {
+            writeInstance(out, instances.get(id));
+        }
+        final int uncommittedCount = snapshotUncommitted(); // may grow scanScratch: read it after
+        out.putLongs(scanScratch, uncommittedCount);
+        index.writeTo(out);
+
+        final long[] awaited = ReplicaSnapshotFormat.sortedKeys(executionWaiters);
+        out.putInt(awaited.length);
+        for (final long dep : awaited)
+        {
+            out.putLong(dep);
+            out.putLongs(executionWaiters.get(dep).toLongArray());
+        }
+        out.putLongs(awaitingSync.toLongArray());
+        return out.toBytes();
+    }
+
+    private static final int SAME_AS_COMMAND = 1;
+    private static final int OTHER_COMMAND = 2;
+
+    private void writeInstance(final ReplicaSnapshotFormat.Writer out, final Instance inst)
+    {
+        out.putLong(inst.id);
+        out.putByte(inst.status.ordinal());
+        out.putLong(inst.promisedBallot);
+        out.putLong(inst.voteBallot);
+        out.putLong(inst.seq);
+        out.putLongs(inst.deps);
+        out.putBoolean(inst.identical);
+        out.putCommand(inst.command);
+        writeRelated(out, inst.indexedCommand, inst.command);
+        out.putLong(inst.seenBallot);
+        out.putLong(inst.recoveryDueNs);
+        writeRelated(out, inst.clientCommand, inst.command);
+        out.putBoolean(inst.committedOnFastPath);
+        out.putBoolean(inst.commitDurable);
+        final Proposal p = inst.proposal;
+        out.putBoolean(p != null);
+        if (p == null)
+        {
+            return;
+        }
+        out.putLong(p.ballot);
+        out.putBoolean(p.avoidFastPath);
+        for (final boolean replied : p.replied)
+        {
+            out.putBoolean(replied);
+        }
+        out.putByte(p.phase.ordinal());
+        out.putInt(p.replies);
+        out.putInt(p.identicalReplies);
+        out.putLong(p.unionSeq);
+        out.putBoolean(p.unionDeps != null);
+        if (p.unionDeps != null)
+        {
+            out.putLongs(p.unionDeps);
+        }
+        out.putLong(p.phaseStartNs);
+        out.putLong(p.lastSendNs);
+        out.putInt(p.prepareReplies == null ? -1 : p.prepareReplies.length);
+        if (p.prepareReplies != null)
+        {
+            for (final PrepareReply reply : p.prepareReplies)
+            {
+                out.putMessage(reply);
+            }
+        }
+    }
+
+    /** A command that is usually null or equal to the instance's: written as a mark, or in full when it differs. */
+    private static void writeRelated(
+        final ReplicaSnapshotFormat.Writer out, final Command related, final Command command)
+    {
+        if (related == null)
+        {
+            out.putByte(0);
+        }
+        else if (related.equals(command))
+        {
+            out.putByte(SAME_AS_COMMAND);
+        }
+        else
+        {
+            out.putByte(OTHER_COMMAND);
+            out.putCommand(related);
+        }
+    }
+
+    private static Command readRelated(final ReplicaSnapshotFormat.Reader in, final Command command, final String field)
+    {
+        final int mark = in.getByte(field);
+        return switch (mark)
+        {
+            case 0 -> null;
+            case SAME_AS_COMMAND ->
+            {
+                if (command == null)
+                {
+                    throw ReplicaSnapshotFormat.Reader.malformed(field + ": the same as a missing command");
+                }
+                yield command;
+            }
+            case OTHER_COMMAND ->
+            {
+                final Command other = in.getCommand(field);
+                if (other == null)
+                {
+                    throw ReplicaSnapshotFormat.Reader.malformed(field + ": missing");
+                }
+                yield other;
+            }
+            default -> throw ReplicaSnapshotFormat.Reader.malformed(field + ": unknown mark " + mark);
+        };
+    }
+
+    private void readSnapshot(final ReplicaSnapshotFormat.Reader in)
+    {
+        final int magic = in.getInt("magic");
+        final int version = in.getInt("version");
+        if (magic != ReplicaSnapshotFormat.MAGIC || version != ReplicaSnapshotFormat.VERSION)
+        {
+            throw ReplicaSnapshotFormat.Reader.malformed("not a replica snapshot of version " +
+                ReplicaSnapshotFormat.VERSION + " (magic " + Integer.toHexString(magic) + ", version " + version + ")");
+        }
+        final int snapshotSelf = in.getInt("replica id");
+        final int snapshotCount = in.getInt("replica count");
+        if (snapshotSelf != self || snapshotCount != replicaCount)
+        {
+            throw new IllegalArgumentException("replica snapshot of replica " + snapshotSelf + " of " + snapshotCount +
+                ", restored as replica " + self + " of " + replicaCount);
+        }
+        random = new SplittableRandom(in.getLong("seed"));
+        nextInstanceNumber = in.getLong("next instance number");
+        inFlightCommands = in.getInt("in-flight commands");
+        nextGcNs = in.getLong("next gc");
+        readInto(in.getLongs("executed prefix"), executedPrefix, "executed prefix");
+        readInto(in.getLongs("gc watermark"), gcWatermark, "gc watermark");
+        for (int r = 0; r < replicaCount; r++)
+        {
+            readInto(in.getLongs("peer executed"), peerExecuted[r], "peer executed");
+        }
+
+        final int count = in.getCount(64, "instances");
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++)
+        {
+            final Instance inst = readInstance(in);
+            if (inst.id <= previous)
+            {
+                throw ReplicaSnapshotFormat.Reader.malformed(
+                    "instance ids out of order at " + InstanceId.toString(inst.id));
+            }
+            previous = inst.id;
+            instances.put(inst.id, inst);
+        }
+        for (final long id : in.getSortedDeps("uncommitted"))
+        {
+            requireInstance(id, "uncommitted");
+            uncommitted.add(id);
+        }
+        index.readFrom(in);
+        final int waits = in.getCount(Long.BYTES + Integer.BYTES, "execution waits");
+        for (int i = 0; i < waits; i++)
+        {
+            final long dep = in.getLong("awaited instance");
+            final LongArrayList roots = new LongArrayList();
+            for (final long root : in.getLongs("waiting roots"))
+            {
+                roots.addLong(root);
+            }
+            executionWaiters.put(dep, roots);
+        }
+        for (final long id : in.getLongs("awaiting sync"))
+        {
+            awaitingSync.addLong(id);
+        }
+        in.expectEnd();
+    }
+
+    private Instance readInstance(final ReplicaSnapshotFormat.Reader in)
+    {
+        final Instance inst = new Instance(in.getLong("instance id"));
+        inst.status = enumValue(Status.values(), in.getByte("status"), "status");
+        inst.promisedBallot = in.getLong("promised ballot");
+        inst.voteBallot = in.getLong("vote ballot");
+        inst.seq = in.getLong("seq");
+        inst.deps = in.getSortedDeps("deps");
+        inst.identical = in.getBoolean("identical");
+        inst.command = in.getCommand("command");
+        inst.indexedCommand = readRelated(in, inst.command, "indexed command");
+        inst.seenBallot = in.getLong("seen ballot");
+        inst.recoveryDueNs = in.getLong("recovery due");
+        inst.clientCommand = readRelated(in, inst.command, "client command");
+        inst.committedOnFastPath = in.getBoolean("committed on fast path");
+        inst.commitDurable = in.getBoolean("commit durable");
+        if (!in.getBoolean("proposal"))
+        {
+            return inst;
+        }
+        final long ballot = in.getLong("proposal ballot");
+        final boolean avoidFastPath = in.getBoolean("avoid fast path");
+        final Proposal p = new Proposal(Proposal.Phase.PREPARE, ballot, avoidFastPath, replicaCount);
+        for (int r = 0; r < replicaCount; r++)
+        {
+            p.replied[r] = in.getBoolean("replied");
+        }
+        p.phase = enumValue(Proposal.Phase.values(), in.getByte("phase"), "phase");
+        p.replies = in.getInt("replies");
+        p.identicalReplies = in.getInt("identical replies");
+        p.unionSeq = in.getLong("union seq");
+        p.unionDeps = in.getBoolean("union deps present") ? in.getSortedDeps("union deps") : null;
+        p.phaseStartNs = in.getLong("phase start");
+        p.lastSendNs = in.getLong("last send");
+        final int replies = in.getInt("prepare replies");
+        if (replies != -1)
+        {
+            if (replies != replicaCount)
+            {
+                throw ReplicaSnapshotFormat.Reader.malformed("prepare replies: " + replies + " for " + replicaCount +
+                    " replicas");
+            }
+            p.prepareReplies = new PrepareReply[replies];
+            for (int r = 0; r < replies; r++)
+            {
+                p.prepareReplies[r] = in.getPrepareReply("prepare reply");
+            }
+        }
+        inst.proposal = p;
+        return inst;
+    }
+
+    private void requireInstance(final long id, final String field)
+    {
+        if (!instances.containsKey(id))
+        {
+            throw ReplicaSnapshotFormat.Reader.malformed(field + ": unknown instance " + InstanceId.toString(id));
+        }
+    }
+
+    private void readInto(final long[] values, final long[] into, final String field)
+    {
+        if (values.length != into.length)
+        {
+            throw ReplicaSnapshotFormat.Reader.malformed(field + ": " + values.length + " values for " + into.length +
+                " replicas");
+        }
+        System.arraycopy(values, 0, into, 0, into.length);
+    }
+
+    private static <E extends Enum<E>> E enumValue(final E[] values, final int ordinal, final String field)
+    {
+        if (ordinal < 0 || ordinal >= values.length)
+        {
+            throw ReplicaSnapshotFormat.Reader.malformed(field + ": no value " + ordinal);
+        }
+        return values[ordinal];
     }
 
     // ------------------------------------------------------------------------------------------------ views

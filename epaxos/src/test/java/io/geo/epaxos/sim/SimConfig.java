@@ -53,6 +53,12 @@ public final class SimConfig
     long linearizabilityStepLimit = 2_000_000;
     /** Instances whose messages and execution are printed (debugging a failing seed), or empty. */
     java.util.Set<Long> traceInstances = java.util.Set.of();
+    /**
+     * Every this many of a node's ticks, its replica takes a snapshot (0: never); with {@link #restoreSnapshots} the
+     * node then goes on with a replica restored from it instead. Both runs must behave alike (same trace).
+     */
+    int snapshotEveryTicks;
+    boolean restoreSnapshots;
 
     public SimConfig seed(final long value)
     {
@@ -145,6 +151,14 @@ public final class SimConfig
         return this;
     }
 
+    /** Replica snapshots every {@code ticks} ticks of a node, and whether the node continues with the restored copy. */
+    public SimConfig snapshots(final int ticks, final boolean restore)
+    {
+        snapshotEveryTicks = ticks;
+        restoreSnapshots = restore;
+        return this;
+    }
+
     public SimConfig traceInstances(final java.util.Set<Long> value)
     {
         traceInstances = value;
@@ -180,6 +194,8 @@ public final class SimConfig
         c.settleLimitNs = settleLimitNs;
         c.linearizabilityStepLimit = linearizabilityStepLimit;
         c.traceInstances = traceInstances;
+        c.snapshotEveryTicks = snapshotEveryTicks;
+        c.restoreSnapshots = restoreSnapshots;
         return c;
     }
 

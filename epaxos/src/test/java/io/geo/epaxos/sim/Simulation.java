@@ -85,6 +85,8 @@ public final class Simulation
         final LongArrayList executionOrder = new LongArrayList();
         final HashMap<Long, Command> executed = new HashMap<>();
         EpaxosReplica replica;
+        ReplicaConfig replicaConfig;
+        long ticks;
         boolean up = true;
         boolean syncScheduled;
         int incarnation;
@@ -105,9 +107,35 @@ public final class Simulation
                 .recoveryTimeoutNs(recoveryTimeoutNs)
                 .fastPathTimeoutNs(fastPathTimeoutNs[id])
                 .gcIntervalNs(Long.getLong("geo.sim.gcIntervalNs", TimeUnit.MILLISECONDS.toNanos(50)));
+            replicaConfig = config;
             replica = new EpaxosReplica(config, (to, message) -> outbox.add(new Outbound(to, message)), store, this,
                 this, nowNs);
             afterCall(this);
+        }
+
+        /** Takes a snapshot of the replica; goes on with a copy restored from it when the config says so. */
+        void snapshot()
+        {
+            final byte[] snapshot = replica.snapshot();
+            replicaSnapshots++;
+            replicaSnapshotBytes += snapshot.length;
+            if (config.restoreSnapshots)
+            {
+                // a second copy, snapshotted again, must write the same bytes (but for the fresh seed at 16..23)
+                final byte[] again = EpaxosReplica.restore(replicaConfig, (to, message) -> { }, new SimStore(),
+                    new KeyValueStateMachine(), this, snapshot).snapshot();
+                java.util.Arrays.fill(again, 16, 24, (byte)0);
+                final byte[] expected = snapshot.clone();
+                java.util.Arrays.fill(expected, 16, 24, (byte)0);
+                if (!java.util.Arrays.equals(expected, again))
+                {
+                    throw new IllegalStateException("node " + id + ": a restored replica's snapshot differs from the " +
+                        "one it was restored from, first at byte " + java.util.Arrays.mismatch(expected, again));
+                }
+                retire(this);
+                replica = EpaxosReplica.restore(replicaConfig, (to, message) -> outbox.add(new Outbound(to, message)),
+                    store, this, this, snapshot);
+            }
         }
 
         @Override
@@ -188,6 +216,8 @@ public final class Simulation
     private long nowNs;
     private long eventOrder;
     private long traceHash = 0x9E3779B97F4A7C15L;
+    private long replicaSnapshots;
+    private long replicaSnapshotBytes;
     private long events;
     private int issued;
     private boolean faultsActive = true;
@@ -260,6 +290,17 @@ public final class Simulation
     }
 
     /** Runs to completion and verifies; never throws for a protocol bug (violations are in the result). */
+    /** Replica snapshots taken (see {@link SimConfig#snapshots}) and their total bytes; valid after {@link #run()}. */
+    public long replicaSnapshots()
+    {
+        return replicaSnapshots;
+    }
+
+    public long replicaSnapshotBytes()
+    {
+        return replicaSnapshotBytes;
+    }
+
     public SimResult run()
     {
         final long wallStartNs = System.nanoTime();
@@ -364,6 +405,10 @@ public final class Simulation
         if (!node.up)
         {
             return;
+        }
+        if (config.snapshotEveryTicks > 0 && ++node.ticks % config.snapshotEveryTicks == 0)
+        {
+            node.snapshot();
         }
         node.replica.onTick(nowNs);
         peakLiveInstances = Math.max(peakLiveInstances, node.replica.liveInstances());
@@ -539,12 +584,18 @@ public final class Simulation
         node.incarnation++;
         node.syncScheduled = false;
         node.store.dropStaged();
-        retiredFast += node.replica.counters().fastPathCommits();
-        retiredSlow += node.replica.counters().slowPathCommits();
-        retiredRecoveries += node.replica.counters().recoveriesStarted();
+        retire(node);
         node.outbox.clear();
         node.replies.clear();
         node.replica = null;
+    }
+
+    /** Counts what the node's replica object did before it is dropped (a crash) or replaced (a restored snapshot). */
+    private void retire(final Node node)
+    {
+        retiredFast += node.replica.counters().fastPathCommits();
+        retiredSlow += node.replica.counters().slowPathCommits();
+        retiredRecoveries += node.replica.counters().recoveriesStarted();
     }
 
     private void restart(final Node node)
