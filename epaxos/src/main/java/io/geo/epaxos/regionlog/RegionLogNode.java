@@ -533,7 +533,7 @@ public final class RegionLogNode
                 nextSlot = e.getKey();
                 break;
             }
-            page.add(new LogMessage.AcceptedSlot(e.getKey(), slot.chosen ? CHOSEN : slot.acceptedView, slot.entry));
+            page.add(acceptedSlot(e.getKey(), slot));
             bytes += size;
         }
         return new LogMessage.Promise(view, fromSlot, commitIndex, page, nextSlot);
@@ -557,11 +557,14 @@ public final class RegionLogNode
         final List<LogMessage.AcceptedSlot> accepted = new ArrayList<>();
         for (final Map.Entry<Long, Slot> e : slots.tailMap(fromSlot, true).entrySet())
         {
-            final Slot slot = e.getValue();
-            accepted.add(new LogMessage.AcceptedSlot(e.getKey(), slot.chosen ? CHOSEN : slot.acceptedView,
-                slot.entry));
+            accepted.add(acceptedSlot(e.getKey(), e.getValue()));
         }
         return accepted;
+    }
+
+    private static LogMessage.AcceptedSlot acceptedSlot(final long slotNumber, final Slot slot)
+    {
+        return new LogMessage.AcceptedSlot(slotNumber, slot.chosen ? CHOSEN : slot.acceptedView, slot.entry);
     }
 
     private void onPromise(final int from, final LogMessage.Promise m)

@@ -73,11 +73,7 @@ final class ReplicaSnapshotFormat
 
         void putLongs(final long[] values)
         {
-            putInt(values.length);
-            for (final long value : values)
-            {
-                putLong(value);
-            }
+            putLongs(values, values.length);
         }
 
         void putLongs(final long[] values, final int count)
