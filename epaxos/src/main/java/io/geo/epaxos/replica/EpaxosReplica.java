@@ -30,7 +30,6 @@ import org.agrona.collections.LongHashSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * One EPaxos replica: a pure, deterministic state machine. Inputs are calls ({@link #submit}, {@link #onMessage},
@@ -59,7 +58,7 @@ public final class EpaxosReplica
     private final StateMachine stateMachine;
     private final ClientResponder responder;
     /** Reseeded by {@link #snapshot()}, so a restored copy draws what the original draws. */
-    private SplittableRandom random;
+    private ReplicaRandom random;
 
     private final Long2ObjectHashMap<Instance> instances = new Long2ObjectHashMap<>();
     private final LongHashSet uncommitted = new LongHashSet();
@@ -120,7 +119,7 @@ public final class EpaxosReplica
         this.store = store;
         this.stateMachine = stateMachine;
         this.responder = responder;
-        this.random = new SplittableRandom(config.randomSeed());
+        this.random = new ReplicaRandom(config.randomSeed());
         this.executedPrefix = new long[replicaCount];
         this.peerExecuted = new long[replicaCount][replicaCount];
         this.gcWatermark = new long[replicaCount];
@@ -1325,9 +1324,8 @@ public final class EpaxosReplica
     /**
      * The replica's whole state as bytes: every live instance with its vote, proposer and execution state, the
      * conflict index, the execution waits, execution and garbage-collection progress, and timers (in the replica's
-     * time). {@link #restore} rebuilds a replica that behaves exactly as this one from here on; so that this holds for
-     * random draws too, this call reseeds the replica's random source and writes the seed. Equal replicas write equal
-     * bytes. The state machine's data and the durable store are not included: the host snapshots them alongside.
+     * time) and the state of its random source. {@link #restore} rebuilds a replica that behaves exactly as this one
+     * from here on, and taking a snapshot changes nothing in the replica. Equal replicas write equal bytes. The state machine's data and the durable store are not included: the host snapshots them alongside.
      * Call between inputs (not from a sink or responder callback).
      */
     public byte[] snapshot()
@@ -1338,9 +1336,7 @@ public final class EpaxosReplica
         out.putInt(ReplicaSnapshotFormat.VERSION);
         out.putInt(self);
         out.putInt(replicaCount);
-        final long seed = random.nextLong();
-        random = new SplittableRandom(seed);
-        out.putLong(seed);
+        out.putLong(random.state());
         out.putLong(nextInstanceNumber);
         out.putInt(inFlightCommands);
         out.putLong(nextGcNs);
@@ -1486,7 +1482,7 @@ public final class EpaxosReplica
             throw new IllegalArgumentException("replica snapshot of replica " + snapshotSelf + " of " + snapshotCount +
                 ", restored as replica " + self + " of " + replicaCount);
         }
-        random = new SplittableRandom(in.getLong("seed"));
+        random = new ReplicaRandom(in.getLong("random state"));
         nextInstanceNumber = in.getLong("next instance number");
         inFlightCommands = in.getInt("in-flight commands");
         nextGcNs = in.getLong("next gc");

@@ -29,6 +29,7 @@ class ReplicaSnapshotRoundTripTest
             final SimConfig base = new SimConfig().seed(seed).replicas(replicas).commands(150)
                 .conflictPercent(i % 4 == 0 ? 100 : 25).faults(faults)
                 .profile(SimTestSupport.profile("epaxos-5"));
+            final SimResult untouched = new Simulation(base.copy()).run();
             final Simulation kept = new Simulation(base.copy().snapshots(3 + i % 5, false));
             final SimResult original = kept.run();
             final Simulation swapped = new Simulation(base.copy().snapshots(3 + i % 5, true));
@@ -38,6 +39,7 @@ class ReplicaSnapshotRoundTripTest
                 String.join("\n", restored.violations()));
             assertEquals(original.traceHash(), restored.traceHash(), "seed " + seed + " (" + replicas + " replicas, " +
                 faults + "): the run on restored replicas diverged from the original's");
+            assertEquals(untouched.traceHash(), original.traceHash(), "seed " + seed + ": taking snapshots changed the run");
             assertEquals(kept.replicaSnapshots(), swapped.replicaSnapshots());
             snapshots += swapped.replicaSnapshots();
             bytes += swapped.replicaSnapshotBytes();
