@@ -13,6 +13,34 @@ public final class HydraCounters
     long malformedEntries;
     long wanMessagesSent;
     long takenOver;
+    long snapshotsTaken;
+    long snapshotsInstalled;
+    long snapshotBytes;
+    long resubmitted;
+
+    /** Region snapshots this node took (and had its host keep). */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
+    }
+
+    /** Region snapshots this node installed from a peer of its region (it was too far behind for entries). */
+    public long snapshotsInstalled()
+    {
+        return snapshotsInstalled;
+    }
+
+    /** The size of the latest region snapshot taken or installed, in bytes. */
+    public long snapshotBytes()
+    {
+        return snapshotBytes;
+    }
+
+    /** Client commands appended again because their first entry was applied inside a peer's snapshot. */
+    public long resubmitted()
+    {
+        return resubmitted;
+    }
 
     /** Client commands this node appended to its region log. */
     public long submits()

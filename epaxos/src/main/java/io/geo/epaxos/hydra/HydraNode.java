@@ -3,6 +3,7 @@ package io.geo.epaxos.hydra;
 import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.MessageSink;
 import io.geo.epaxos.api.Rejection;
+import io.geo.epaxos.api.SnapshotStateMachine;
 import io.geo.epaxos.api.StateMachine;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
@@ -17,14 +18,19 @@ import io.geo.epaxos.regionlog.LogApplier;
 import io.geo.epaxos.regionlog.LogEntry;
 import io.geo.epaxos.regionlog.LogMessage;
 import io.geo.epaxos.regionlog.LogMessageSink;
+import io.geo.epaxos.regionlog.LogSnapshot;
+import io.geo.epaxos.regionlog.LogSnapshots;
 import io.geo.epaxos.regionlog.LogStore;
 import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.regionlog.RegionLogNode;
 import io.geo.epaxos.replica.EpaxosReplica;
 import io.geo.epaxos.replica.ReplicaConfig;
-import org.agrona.collections.LongHashSet;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 
@@ -51,6 +57,40 @@ public final class HydraNode
         void send(int toRegion, Message message);
     }
 
+    /** Where the node's region snapshots go: the host keeps the latest one and restarts from it. */
+    @FunctionalInterface
+    public interface SnapshotKeeper
+    {
+        /**
+         * Keeps {@code snapshot} durably, at the latest with the log store's writes of the same call (the node
+         * truncates its log store after this call): written and synced here, or in the same group commit. The node
+         * restarts from the latest snapshot kept, with the log store ({@link Snapshotting#restored()}).
+         */
+        void keep(LogSnapshot snapshot);
+    }
+
+    /**
+     * Region snapshots: every {@code everySlots} applied slots the node snapshots its replica, its state machine (a
+     * {@link SnapshotStateMachine}) and its own replicated fields at a region log slot, has the host keep it, and
+     * truncates its log through the snapshot before (so its log holds one to two intervals of entries; a peer further
+     * behind fetches a snapshot). Without snapshotting the log is never truncated.
+     *
+     * @param keeper     the host's durable copy of the latest snapshot.
+     * @param everySlots applied slots between snapshots, at least 1.
+     * @param restored   the snapshot the host kept last (the node starts from it and the log store), or null.
+     */
+    public record Snapshotting(SnapshotKeeper keeper, long everySlots, LogSnapshot restored)
+    {
+        public Snapshotting
+        {
+            java.util.Objects.requireNonNull(keeper, "keeper");
+            if (everySlots < 1)
+            {
+                throw new IllegalArgumentException("everySlots=" + everySlots + " is invalid: expected >= 1");
+            }
+        }
+    }
+
     static final byte TICK = 1;
     static final byte SUBMIT = 2;
     static final byte MESSAGE = 3;
@@ -70,12 +110,22 @@ public final class HydraNode
     private final RegionSink regionSink;
     private final StateMachine stateMachine;
     private final ClientResponder responder;
-    private final EpaxosReplica replica;
+    private final ReplicaConfig replicaConfig;
+    private final MessageSink replicaSink;
+    private final LocalResponder localResponder = new LocalResponder();
+    /** Replaced when a snapshot from a peer is installed. */
+    private EpaxosReplica replica;
     private final RegionLogNode log;
+    /** Null: no snapshots, the log is never truncated. */
+    private final Snapshotting snapshotting;
+    /** The slot of the latest snapshot kept (the next one truncates the log through it). */
+    private long lastSnapshotSlot;
+    /** Client commands of this node whose entries were applied inside a peer's snapshot: appended again. */
+    private final ArrayDeque<Appended> resubmit = new ArrayDeque<>();
     private final MessageCodec codec = new MessageCodec();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MessageCodec.MAX_MESSAGE_BYTES + HEADER]);
-    /** Sequences of entries this node appended in this life and has not applied yet. */
-    private final LongHashSet appended = new LongHashSet();
+    /** Entries this node appended in this life and has not applied yet, by sequence (commands for client ones). */
+    private final Long2ObjectHashMap<Appended> appended = new Long2ObjectHashMap<>();
     /** Commands submitted through this node whose client waits here: (client id, request number). */
     private final HashSet<ClientRequest> waitingClients = new HashSet<>();
     private final HydraCounters counters = new HydraCounters();
@@ -130,6 +180,34 @@ public final class HydraNode
         final ClientResponder responder,
         final long nowNs)
     {
+        this(logConfig, replicaConfig, tickIntervalNs, logSink, logStore, regionSink, stateMachine, responder, null,
+            nowNs);
+    }
+
+    /**
+     * A node with region snapshots ({@code snapshotting} not null; {@code stateMachine} must then be a
+     * {@link SnapshotStateMachine}, empty: a restored snapshot's state is installed into it).
+     *
+     * @throws IllegalArgumentException if the restored snapshot is malformed or of another region layout.
+     * @throws IllegalStateException    if the log store was truncated beyond the restored snapshot.
+     */
+    public HydraNode(
+        final RegionLogConfig logConfig,
+        final ReplicaConfig replicaConfig,
+        final long tickIntervalNs,
+        final LogMessageSink logSink,
+        final LogStore logStore,
+        final RegionSink regionSink,
+        final StateMachine stateMachine,
+        final ClientResponder responder,
+        final Snapshotting snapshotting,
+        final long nowNs)
+    {
+        if (snapshotting != null && !(stateMachine instanceof SnapshotStateMachine))
+        {
+            throw new IllegalArgumentException("snapshots need a SnapshotStateMachine, not " +
+                stateMachine.getClass().getName());
+        }
         if (tickIntervalNs <= 0)
         {
             throw new IllegalArgumentException("tickIntervalNs=" + tickIntervalNs + " is invalid: expected > 0");
@@ -145,10 +223,12 @@ public final class HydraNode
         this.regionSink = regionSink;
         this.stateMachine = stateMachine;
         this.responder = responder;
+        this.replicaConfig = replicaConfig;
+        this.snapshotting = snapshotting;
         this.replicaNowNs = 0;
         this.latestIncarnation = new long[logConfig.nodeCount()];
         this.hostNowNs = nowNs;
-        final MessageSink replicaSink = (toRegion, message) ->
+        this.replicaSink = (toRegion, message) ->
         {
             if (acting)
             {
@@ -169,11 +249,21 @@ public final class HydraNode
                 }
             }
         };
-        this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
-            new LocalResponder(), 0);
         final LogApplier applier = this::apply;
+        final LogSnapshot restored = snapshotting == null ? null : snapshotting.restored();
+        if (restored != null)
+        {
+            restoreSection(restored, false);
+            lastSnapshotSlot = restored.slot();
+        }
+        else
+        {
+            this.replica = new EpaxosReplica(replicaConfig, replicaSink, new MemoryDurableStore(), stateMachine,
+                localResponder, 0);
+        }
         replaying = true;
-        this.log = new RegionLogNode(logConfig, logSink, logStore, applier, 0, nowNs);
+        this.log = snapshotting == null ? new RegionLogNode(logConfig, logSink, logStore, applier, 0, nowNs) :
+            new RegionLogNode(logConfig, logSink, logStore, applier, new Snapshots(), restored, nowNs);
         replaying = false;
         appendRaw(new byte[] {HELLO}, nowNs);
     }
@@ -248,6 +338,7 @@ public final class HydraNode
     {
         hostNowNs = nowNs;
         log.onMessage(fromNode, message, nowNs);
+        resubmit(nowNs);
     }
 
     /** An EPaxos message from region {@code fromRegion}: appended to the log, handled when applied. */
@@ -269,7 +360,12 @@ public final class HydraNode
     {
         hostNowNs = nowNs;
         log.onTick(nowNs);
+        resubmit(nowNs);
         takeOver();
+        if (snapshotting != null && log.appliedIndex() - lastSnapshotSlot >= snapshotting.everySlots())
+        {
+            takeSnapshot();
+        }
         // Ticks drive the replica's timers; with no live instance it has none running, so the log leader ticks
         // IDLE_TICK_FACTOR times less often (an idle region's log stays nearly quiet).
         final long interval = replica.liveInstances() > 0 ? tickIntervalNs : tickIntervalNs * IDLE_TICK_FACTOR;
@@ -350,11 +446,17 @@ public final class HydraNode
         final byte[] payload = new byte[HEADER + length];
         buffer.getBytes(HEADER, payload, HEADER, length);
         payload[0] = kind;
-        return appendRaw(payload, nowNs);
+        return appendRaw(payload, kind == SUBMIT || kind == REGIONAL ? new Appended(kind, message) : NOT_A_COMMAND,
+            nowNs);
+    }
+
+    private boolean appendRaw(final byte[] payload, final long nowNs)
+    {
+        return appendRaw(payload, NOT_A_COMMAND, nowNs);
     }
 
     /** Appends {@code payload} (its first byte is the kind). */
-    private boolean appendRaw(final byte[] payload, final long nowNs)
+    private boolean appendRaw(final byte[] payload, final Appended what, final long nowNs)
     {
         final long sequence = log.append(payload, nowNs);
         if (sequence < 0)
@@ -362,9 +464,16 @@ public final class HydraNode
             counters.refused++;
             return false;
         }
-        appended.add(sequence);
+        appended.put(sequence, what);
         return true;
     }
+
+    /** An entry this node appended: a client command's carrier (kind SUBMIT or REGIONAL), or none. */
+    private record Appended(byte kind, Message carrier)
+    {
+    }
+
+    private static final Appended NOT_A_COMMAND = new Appended((byte)0, null);
 
     /** Applies one entry of the region log to this node's copy of the replica; every node does the same. */
     private void apply(final long slot, final LogEntry entry)
@@ -373,7 +482,7 @@ public final class HydraNode
         {
             return;
         }
-        acting = entry.origin() == nodeId && appended.remove(entry.sequence());
+        acting = entry.origin() == nodeId && appended.remove(entry.sequence()) != null;
         applyingOrigin = entry.origin();
         applyingIncarnation = entry.sequence() >>> 32;
         if (applyingIncarnation > latestIncarnation[entry.origin()])
@@ -500,6 +609,172 @@ public final class HydraNode
             if (waitingClients.remove(clientKey(command)))
             {
                 responder.onRejected(command, reason, detail);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshots
+
+    /** "GHN1": the node's part of a region snapshot (the region log node writes its own part around it). */
+    static final int SNAPSHOT_MAGIC = 0x314E4847;
+
+    /** Snapshots the region at the slot applied last, has the host keep it, and truncates the log behind it. */
+    private void takeSnapshot()
+    {
+        final LogSnapshot snapshot = log.snapshot();
+        snapshotting.keeper().keep(snapshot);
+        if (lastSnapshotSlot > 0)
+        {
+            // one interval of entries stays: a peer a little behind catches up from entries, not a whole snapshot
+            log.truncate(lastSnapshotSlot);
+        }
+        lastSnapshotSlot = snapshot.slot();
+        counters.snapshotsTaken++;
+        counters.snapshotBytes = snapshot.bytes().length;
+    }
+
+    /** This node's part of a snapshot: the replica's clock, the incarnations seen, the replica, the state machine. */
+    private byte[] captureSection()
+    {
+        final byte[] replicaBytes = replica.snapshot();
+        final byte[] state = ((SnapshotStateMachine)stateMachine).captureState();
+        final long length = 4 + 8 + 4 + 8L * latestIncarnation.length + 4 + replicaBytes.length + 4 + state.length;
+        if (length > Integer.MAX_VALUE - 64)
+        {
+            throw new IllegalStateException("region snapshot of " + length + " bytes is larger than one array holds");
+        }
+        final ByteBuffer out = ByteBuffer.allocate((int)length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(SNAPSHOT_MAGIC).putLong(replicaNowNs).putInt(latestIncarnation.length);
+        for (final long incarnation : latestIncarnation)
+        {
+            out.putLong(incarnation);
+        }
+        out.putInt(replicaBytes.length).put(replicaBytes).putInt(state.length).put(state);
+        return out.array();
+    }
+
+    /**
+     * Replaces the replica, the state machine's state and the replicated fields by a snapshot's, having the host keep
+     * it first when {@code keep} (a peer's snapshot). Checks all of the snapshot before changing anything.
+     *
+     * @throws IllegalArgumentException if the snapshot is malformed or of another layout (nothing changed then).
+     */
+    private void restoreSection(final LogSnapshot snapshot, final boolean keep)
+    {
+        final ByteBuffer in = ByteBuffer.wrap(snapshot.bytes(), snapshot.hostStateOffset(), snapshot.hostStateLength())
+            .slice().order(ByteOrder.LITTLE_ENDIAN);
+        final long nowInSnapshot;
+        final long[] incarnations;
+        final byte[] replicaBytes;
+        final byte[] state;
+        try
+        {
+            final int magic = in.getInt();
+            if (magic != SNAPSHOT_MAGIC)
+            {
+                throw new IllegalArgumentException("not a region snapshot: magic " + Integer.toHexString(magic));
+            }
+            nowInSnapshot = in.getLong();
+            final int nodes = in.getInt();
+            if (nodes != latestIncarnation.length)
+            {
+                throw new IllegalArgumentException("region snapshot of a region with " + nodes + " nodes, this one has " +
+                    latestIncarnation.length);
+            }
+            incarnations = new long[nodes];
+            for (int i = 0; i < nodes; i++)
+            {
+                incarnations[i] = in.getLong();
+            }
+            replicaBytes = sectionArray(in, "replica");
+            state = sectionArray(in, "state");
+            if (in.hasRemaining())
+            {
+                throw new IllegalArgumentException("malformed region snapshot: " + in.remaining() +
+                    " bytes after the end");
+            }
+        }
+        catch (final BufferUnderflowException ex)
+        {
+            throw new IllegalArgumentException("malformed region snapshot: truncated");
+        }
+        final EpaxosReplica restoredReplica = EpaxosReplica.restore(replicaConfig, replicaSink,
+            new MemoryDurableStore(), stateMachine, localResponder, replicaBytes);
+        ((SnapshotStateMachine)stateMachine).installState(state); // checks it all before it changes anything
+        if (keep)
+        {
+            snapshotting.keeper().keep(snapshot); // before the log store's truncation in the same call
+        }
+        replica = restoredReplica;
+        replicaNowNs = nowInSnapshot;
+        for (int i = 0; i < incarnations.length; i++)
+        {
+            if (incarnations[i] > latestIncarnation[i])
+            {
+                latestIncarnation[i] = incarnations[i];
+                incarnationAdvanced = true;
+            }
+        }
+    }
+
+    private static byte[] sectionArray(final ByteBuffer in, final String field)
+    {
+        final int length = in.getInt();
+        if (length < 0 || length > in.remaining())
+        {
+            throw new IllegalArgumentException("malformed region snapshot: " + field + " of " + length + " bytes, " +
+                in.remaining() + " left");
+        }
+        final byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
+    }
+
+    /** Appends again the client commands whose entries were applied inside a peer's snapshot, while their client waits. */
+    private void resubmit(final long nowNs)
+    {
+        while (!resubmit.isEmpty())
+        {
+            final Appended command = resubmit.peekFirst();
+            final PreAccept carrier = (PreAccept)command.carrier();
+            if (waitingClients.contains(clientKey(carrier.command())) &&
+                !append(command.kind(), region, carrier, nowNs))
+            {
+                return; // the log is full: again on the next tick
+            }
+            resubmit.pollFirst();
+            counters.resubmitted++;
+        }
+    }
+
+    /** The region log's snapshot side: this node's part of snapshots, and installing a peer's. */
+    private final class Snapshots implements LogSnapshots
+    {
+        @Override
+        public byte[] capture()
+        {
+            return captureSection();
+        }
+
+        @Override
+        public void install(final LogSnapshot snapshot)
+        {
+            restoreSection(snapshot, true);
+            lastSnapshotSlot = snapshot.slot();
+            counters.snapshotsInstalled++;
+            counters.snapshotBytes = snapshot.bytes().length;
+        }
+
+        @Override
+        public void appliedInSnapshot(final long sequence)
+        {
+            final Appended what = appended.remove(sequence);
+            if (what != null && what.carrier() != null)
+            {
+                // Its effect is in the snapshot but its outcome is not known here: the same command (same client
+                // and request number) goes into the log again; the dedup table answers it with the recorded results
+                // if it was applied, and a read is simply read again.
+                resubmit.add(what);
             }
         }
     }

@@ -15,6 +15,9 @@ public interface LogSnapshots
      * {@code snapshot.slot()}. The applier then continues with slot {@code snapshot.slot() + 1}. As with every other
      * write of the call, the host must make the installed state durable (keeping {@code snapshot.bytes()} if it
      * restarts from snapshots) before or with the log store's writes of the same call.
+     *
+     * @throws IllegalArgumentException if the host's part is malformed: the host changed nothing, and the node drops
+     *                                  the snapshot (counted as rejected) and fetches one again later.
      */
     void install(LogSnapshot snapshot);
 

@@ -1582,15 +1582,23 @@ public final class RegionLogNode
             counters.snapshotsRejected++;
             return;
         }
+        try
+        {
+            snapshots.install(snapshot);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            counters.snapshotsRejected++; // the host refused its part: nothing changed, the node catches up later
+            return;
+        }
         install(snapshot, through, above);
     }
 
-    /** Replaces everything through the snapshot's slot by the snapshot: the host's state and the node's own. */
+    /** Replaces everything through the snapshot's slot by the snapshot (the host installed its part). */
     private void install(
         final LogSnapshot snapshot, final HashMap<Long, long[]> through, final HashMap<Long, TreeSet<Long>> above)
     {
         final long slot = snapshot.slot();
-        snapshots.install(snapshot);
         appliedThrough.clear();
         appliedThrough.putAll(through);
         appliedAbove.clear();

@@ -1,6 +1,6 @@
 package io.geo.epaxos.state;
 
-import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.api.SnapshotStateMachine;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * executed as one step, and its reads see its own earlier writes). Deterministic; used by the simulator and tests,
  * and the reference for persistent implementations.
  */
-public final class KeyValueStateMachine implements StateMachine
+public final class KeyValueStateMachine implements SnapshotStateMachine
 {
     private static final class Applied
     {
@@ -102,6 +102,46 @@ public final class KeyValueStateMachine implements StateMachine
         return OpSemantics.apply(op, view);
     }
 
+    @Override
+    public byte[] captureState()
+    {
+        final StateSnapshotFormat.Writer out = new StateSnapshotFormat.Writer();
+        for (final Map.Entry<Key, byte[]> e : data.entrySet())
+        {
+            out.entry(e.getKey().bytes(), e.getValue());
+        }
+        for (final Map.Entry<Long, Applied> e : dedup.entrySet())
+        {
+            out.session(e.getKey(), e.getValue().requestNumber, e.getValue().results);
+        }
+        return out.toBytes();
+    }
+
+    @Override
+    public void installState(final byte[] state)
+    {
+        final TreeMap<Key, byte[]> newData = new TreeMap<>();
+        final HashMap<Long, Applied> newDedup = new HashMap<>();
+        StateSnapshotFormat.read(state, new StateSnapshotFormat.Visitor()
+        {
+            @Override
+            public void entry(final byte[] key, final byte[] value)
+            {
+                newData.put(Key.wrap(key), value);
+            }
+
+            @Override
+            public void session(final long clientId, final long requestNumber, final Result[] results)
+            {
+                newDedup.put(clientId, new Applied(requestNumber, results));
+            }
+        });
+        data.clear();
+        data.putAll(newData);
+        dedup.clear();
+        dedup.putAll(newDedup);
+    }
+
     /** The value of a key, or null. */
     public byte[] get(final Key key)
     {
@@ -112,6 +152,20 @@ public final class KeyValueStateMachine implements StateMachine
     public Map<Key, byte[]> snapshot()
     {
         return new TreeMap<>(data);
+    }
+
+    /**
+     * A sorted copy of the dedup table, for comparing replicas: per client, its last write request number and that
+     * request's results, as text.
+     */
+    public Map<Long, String> sessions()
+    {
+        final TreeMap<Long, String> copy = new TreeMap<>();
+        for (final Map.Entry<Long, Applied> e : dedup.entrySet())
+        {
+            copy.put(e.getKey(), e.getValue().requestNumber + " " + Arrays.toString(e.getValue().results));
+        }
+        return copy;
     }
 
     /**

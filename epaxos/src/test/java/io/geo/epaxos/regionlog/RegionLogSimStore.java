@@ -79,13 +79,13 @@ public final class RegionLogSimStore implements LogStore
     }
 
     /** The host's snapshot: durable at the next sync, before any later write of the same call (a truncation). */
-    void saveSnapshot(final LogSnapshot snapshot)
+    public void saveSnapshot(final LogSnapshot snapshot)
     {
         staged.add(new Snapshot(LogSnapshot.parse(snapshot.bytes().clone())));
     }
 
     /** The last durable snapshot, or null. */
-    LogSnapshot durableSnapshot()
+    public LogSnapshot durableSnapshot()
     {
         return durableSnapshot;
     }

@@ -2,7 +2,7 @@ package io.geo.epaxos.sim;
 
 import io.geo.epaxos.api.ClientResponder;
 import io.geo.epaxos.api.Rejection;
-import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.api.SnapshotStateMachine;
 import io.geo.epaxos.check.History;
 import io.geo.epaxos.codec.CodecException;
 import io.geo.epaxos.codec.MessageCodec;
@@ -15,6 +15,7 @@ import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.LogMessage;
 import io.geo.epaxos.regionlog.LogMessageCodec;
+import io.geo.epaxos.regionlog.LogSnapshot;
 import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.regionlog.RegionLogSimStore;
 import io.geo.epaxos.replica.ReplicaConfig;
@@ -82,7 +83,12 @@ public final class HydraSimulation
     {
     }
 
-    private final class Member implements ClientResponder, StateMachine
+    /** What a region had executed when one of its nodes captured a snapshot at a slot (a life's order then). */
+    private record Prefix(LongArrayList order, HashMap<Long, Command> executed)
+    {
+    }
+
+    private final class Member implements ClientResponder, SnapshotStateMachine
     {
         final int id;
         final int region;
@@ -104,6 +110,8 @@ public final class HydraSimulation
         long downSinceNs = -1;
         /** This node's clock is the simulated time plus its own origin (as System.nanoTime on its machine). */
         final long clockOffsetNs;
+        /** The incarnation the current node object was started in. */
+        int lifeIncarnation;
 
         Member(final int id, final int region, final int index)
         {
@@ -121,6 +129,7 @@ public final class HydraSimulation
         void start()
         {
             final int startedIncarnation = incarnation;
+            lifeIncarnation = incarnation;
             stateMachine = new KeyValueStateMachine();
             life = new Life("node " + region + "." + index + " life " + incarnation, new LongArrayList(),
                 new HashMap<>());
@@ -132,6 +141,13 @@ public final class HydraSimulation
                 .maxPayloadBytes(MAX_LOG_BATCH_BYTES)
                 .maxBatchBytes(MAX_LOG_BATCH_BYTES)
                 .snapshotChunkBytes(MAX_LOG_BATCH_BYTES / 2);
+            final HydraNode.Snapshotting snapshotting = config.regionSnapshotEverySlots == 0 ? null :
+                new HydraNode.Snapshotting(this::keep, config.regionSnapshotEverySlots, logStore.durableSnapshot());
+            if (snapshotting != null && snapshotting.restored() != null)
+            {
+                // this life starts with what the region had executed through the snapshot
+                inherit(snapshotting.restored().slot());
+            }
             node = new HydraNode(logConfig, replicaConfig(region), config.tickIntervalNs,
                 (to, message) ->
                 {
@@ -148,11 +164,77 @@ public final class HydraSimulation
                         wanOut.add(new WanOut(toRegion, message));
                     }
                 },
-                this, this, clock());
+                this, this, snapshotting, clock());
             // a new life: the host's choice of targets starts afresh, as in a restarted sidecar
             targets = new RegionTargets(layout, id, retransmitTimeoutNs,
                 (toNode, message) -> sendWanTo(this, members[toNode], message));
             afterCall(this);
+        }
+
+        /** The host keeps a region snapshot: its own, or a peer's it installed (then this life inherits its order). */
+        void keep(final LogSnapshot snapshot)
+        {
+            if (incarnation != lifeIncarnation)
+            {
+                return;
+            }
+            regionSnapshotsKept++;
+            maxRegionSnapshotBytes = Math.max(maxRegionSnapshotBytes, snapshot.bytes().length);
+            inherit(snapshot.slot());
+            logStore.saveSnapshot(snapshot); // durable with the group commit of the truncation that relies on it
+        }
+
+        /**
+         * This life's execution becomes what the region executed through {@code slot}, as recorded when the snapshot
+         * was captured; what it executed itself must be a prefix of that.
+         */
+        void inherit(final long slot)
+        {
+            final Prefix prefix = prefixes.get(regionSlot(region, slot));
+            if (prefix == null)
+            {
+                snapshotViolations.add("node " + region + "." + index + " kept a snapshot at slot " + slot +
+                    " that no node of its region captured");
+                return;
+            }
+            final LongArrayList order = life.order();
+            for (int i = 0; i < order.size(); i++)
+            {
+                if (i >= prefix.order().size() || order.getLong(i) != prefix.order().getLong(i))
+                {
+                    snapshotViolations.add("node " + region + "." + index + " executed " +
+                        io.geo.epaxos.primitives.InstanceId.toString(order.getLong(i)) + " at position " + i +
+                        ", which the region's snapshot at slot " + slot + " does not have there");
+                    return;
+                }
+            }
+            order.clear();
+            order.addAll(prefix.order());
+            life.executed().clear();
+            life.executed().putAll(prefix.executed());
+        }
+
+        @Override
+        public byte[] captureState()
+        {
+            // every node of the region must have executed the same by the same slot
+            final long key = regionSlot(region, node.log().appliedIndex());
+            final Prefix captured = new Prefix(new LongArrayList(), new HashMap<>(life.executed()));
+            captured.order().addAll(life.order());
+            final Prefix earlier = prefixes.putIfAbsent(key, captured);
+            if (earlier != null && !earlier.order().equals(captured.order()))
+            {
+                snapshotViolations.add("region " + region + " slot " + node.log().appliedIndex() + ": node " + region +
+                    "." + index + " executed " + captured.order().size() + " instances by then, another node " +
+                    earlier.order().size() + " (or in another order)");
+            }
+            return stateMachine.captureState();
+        }
+
+        @Override
+        public void installState(final byte[] state)
+        {
+            stateMachine.installState(state);
         }
 
         @Override
@@ -226,6 +308,12 @@ public final class HydraSimulation
     private final SimWorkload workload;
     private final Map<Long, Command> ackedInstances = new HashMap<>();
     private final List<Life> lives = new ArrayList<>();
+    /** By region and slot ({@link #regionSlot}): what the region had executed when a snapshot was captured there. */
+    private final HashMap<Long, Prefix> prefixes = new HashMap<>();
+    private final List<String> snapshotViolations = new ArrayList<>();
+    private long regionSnapshotsKept;
+    private long installedByEndedLives;
+    private long maxRegionSnapshotBytes;
     private final LongArrayList[] latenciesNs;
     private final LongArrayList[] commitLatenciesNs;
     private final LongArrayList[] regionalLatenciesNs;
@@ -773,6 +861,7 @@ public final class HydraSimulation
         member.lanOut.clear();
         member.wanOut.clear();
         member.replies.clear();
+        installedByEndedLives += member.node.counters().snapshotsInstalled();
         member.node = null;
         for (final Client client : clients)
         {
@@ -965,8 +1054,44 @@ public final class HydraSimulation
 
     // ------------------------------------------------------------------------------------------------ verify
 
+    private static long regionSlot(final int region, final long slot)
+    {
+        return ((long)region << 48) | slot;
+    }
+
+    /** Region snapshots the nodes' hosts kept (taken, or installed from a peer). */
+    public long regionSnapshotsKept()
+    {
+        return regionSnapshotsKept;
+    }
+
+    /** The largest region snapshot kept, in bytes. */
+    public long maxRegionSnapshotBytes()
+    {
+        return maxRegionSnapshotBytes;
+    }
+
+    /** Region snapshots nodes installed from a peer (they were too far behind for entries). */
+    public long regionSnapshotsInstalled()
+    {
+        long installed = installedByEndedLives;
+        for (final Member member : members)
+        {
+            installed += member.node == null ? 0 : member.node.counters().snapshotsInstalled();
+        }
+        return installed;
+    }
+
     private void verify(final List<String> violations)
     {
+        for (final String violation : snapshotViolations)
+        {
+            violations.add("snapshot: " + violation);
+            if (violations.size() >= 5)
+            {
+                break;
+            }
+        }
         if (!isSettled())
         {
             final StringBuilder sb = new StringBuilder("liveness: not settled ")
@@ -1010,6 +1135,21 @@ public final class HydraSimulation
             final Member regionReference = members[member.region * perRegion];
             final String regionalDiff = ExecutionVerifier.diffState(
                 scoped(regionReference.stateMachine.snapshot(), member.region), scoped(state, member.region));
+            // the dedup tables too: global sessions (client ids > 0) on every node, regional ones (< 0) in a region
+            final Map<Long, String> sessions = member.stateMachine.sessions();
+            final Map<Long, String> globalSessions = new java.util.TreeMap<>(sessions.entrySet().stream()
+                .filter(e -> e.getKey() > 0).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                Map.Entry::getValue)));
+            final Map<Long, String> referenceSessions = members[0].stateMachine.sessions();
+            referenceSessions.keySet().removeIf(client -> client <= 0);
+            if (!globalSessions.equals(referenceSessions) ||
+                !sessions.equals(regionReference.stateMachine.sessions()) && member.region == regionReference.region)
+            {
+                violations.add("state: node " + member.region + "." + member.index + " has another dedup table than " +
+                    (globalSessions.equals(referenceSessions) ? "its region's first node" : "node 0.0") + ": " +
+                    sessions + " against " + referenceSessions);
+                break;
+            }
             if (globalDiff != null || regionalDiff != null)
             {
                 violations.add("state: node " + member.region + "." + member.index + " differs: " +

@@ -59,6 +59,11 @@ public final class SimConfig
      */
     int snapshotEveryTicks;
     boolean restoreSnapshots;
+    /**
+     * Region groups: every this many applied slots a node snapshots its region (replica, state machine) and truncates
+     * its log behind it; 0: never (the log keeps everything). On by default, as in the sidecar.
+     */
+    long regionSnapshotEverySlots = 64;
 
     public SimConfig seed(final long value)
     {
@@ -159,6 +164,13 @@ public final class SimConfig
         return this;
     }
 
+    /** Region snapshots every {@code slots} applied slots of a region log (0: none, the log is never truncated). */
+    public SimConfig regionSnapshotEverySlots(final long slots)
+    {
+        regionSnapshotEverySlots = slots;
+        return this;
+    }
+
     public SimConfig traceInstances(final java.util.Set<Long> value)
     {
         traceInstances = value;
@@ -196,6 +208,7 @@ public final class SimConfig
         c.traceInstances = traceInstances;
         c.snapshotEveryTicks = snapshotEveryTicks;
         c.restoreSnapshots = restoreSnapshots;
+        c.regionSnapshotEverySlots = regionSnapshotEverySlots;
         return c;
     }
 
@@ -217,6 +230,11 @@ public final class SimConfig
         if (regionalPercent > 0 && nodesPerRegion == 1)
         {
             throw new IllegalArgumentException("--regional needs region groups: --nodes-per-region 3 or 5");
+        }
+        if (regionSnapshotEverySlots < 0 || regionSnapshotEverySlots > 1_000_000_000)
+        {
+            throw new IllegalArgumentException("--snapshot-every must be 0..1000000000 slots; got " +
+                regionSnapshotEverySlots);
         }
         if (profile == null)
         {
