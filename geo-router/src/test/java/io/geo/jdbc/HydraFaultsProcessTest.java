@@ -43,6 +43,8 @@ class HydraFaultsProcessTest
     private static final int PER_REGION = 3;
     private static final int NODES = REGIONS * PER_REGION;
     private static final Pattern RECOVERIES = Pattern.compile("recoveries (\\d+)");
+    private static final Pattern SNAPSHOTS =
+        Pattern.compile("truncated (\\d+), snapshots taken (\\d+) installed (\\d+) \\(started from slot (\\d+)\\)");
 
     private final FaultWorkload workload = new FaultWorkload();
 
@@ -50,9 +52,15 @@ class HydraFaultsProcessTest
     @Timeout(420)
     void shouldStayLinearizableThroughNodeKillsAndStallsInsideRegions(@TempDir final Path dir) throws Exception
     {
-        final Path clusterFile = TestClusters.writeGroupsConfig(dir, "hydra-faults", PER_REGION);
+        // frequent region snapshots: restarted nodes start from one, and truncated logs send one to nodes behind
+        final Path clusterFile = TestClusters.writeGroupsConfig(dir, "hydra-faults", PER_REGION,
+            "snapshot-every-slots 200\n");
         final ClusterConfig config = ClusterConfig.load(clusterFile, TestClusters.configDir());
         final long[] recoveries = new long[NODES];
+        final long[] truncated = new long[NODES];
+        final long[] snapshotsTaken = new long[NODES];
+        final long[] snapshotsInstalled = new long[NODES];
+        final long[] startedFrom = new long[NODES];
         try (SidecarProcesses nodes = new SidecarProcesses(clusterFile, NODES))
         {
             for (int node = 0; node < NODES; node++)
@@ -113,15 +121,34 @@ class HydraFaultsProcessTest
                 final int exit = nodes.terminate(node);
                 final String output = nodes.output(node);
                 assertTrue(exit == 0 || exit == 143, "node " + node + " exit " + exit + ": " + output);
-                final Matcher m = RECOVERIES.matcher(output.substring(output.lastIndexOf("---- start")));
+                final String lastLife = output.substring(output.lastIndexOf("---- start"));
+                final Matcher m = RECOVERIES.matcher(lastLife);
                 while (m.find())
                 {
                     recoveries[node] = Long.parseLong(m.group(1));
+                }
+                final Matcher s = SNAPSHOTS.matcher(lastLife);
+                while (s.find())
+                {
+                    truncated[node] = Long.parseLong(s.group(1));
+                    snapshotsTaken[node] = Long.parseLong(s.group(2));
+                    snapshotsInstalled[node] = Long.parseLong(s.group(3));
+                    startedFrom[node] = Long.parseLong(s.group(4));
                 }
             }
         }
         System.out.println("faults: EPaxos recoveries started per node (last life): " +
             java.util.Arrays.toString(recoveries));
+        System.out.println("region snapshots per node (last life): taken " + java.util.Arrays.toString(snapshotsTaken) +
+            ", installed " + java.util.Arrays.toString(snapshotsInstalled) + ", log truncated through " +
+            java.util.Arrays.toString(truncated) + ", started from slot " + java.util.Arrays.toString(startedFrom));
+        assertTrue(startedFrom[1] > 0 && startedFrom[3] > 0, "the restarted nodes started from a region snapshot: " +
+            java.util.Arrays.toString(startedFrom));
+        for (int node = 0; node < NODES; node++)
+        {
+            assertTrue(truncated[node] > 0, "node " + node + " truncated its region log: " +
+                java.util.Arrays.toString(truncated));
+        }
 
         for (int node = 0; node < NODES; node++)
         {

@@ -1799,6 +1799,12 @@ public final class RegionLogNode
         return commitIndex;
     }
 
+    /** Slots through here are in a snapshot and dropped from memory and the store (0: never truncated). */
+    public long truncatedThrough()
+    {
+        return truncatedThrough;
+    }
+
     public long appliedIndex()
     {
         return appliedIndex;

@@ -60,6 +60,10 @@ public final class ClusterConfig
     public static final int DEFAULT_MAX_CLIENTS = 1024;
     /** Default longest idle park of a node's threads, in microseconds. */
     public static final long DEFAULT_IDLE_MAX_PARK_US = 50;
+    /** Region snapshot interval in applied slots: the default, and its bounds (snapshot-every-slots). */
+    public static final long DEFAULT_SNAPSHOT_EVERY_SLOTS = 100_000;
+    public static final long MIN_SNAPSHOT_EVERY_SLOTS = 16;
+    public static final long MAX_SNAPSHOT_EVERY_SLOTS = 1_000_000_000;
 
     /** Shortest secret accepted: 16 bytes (32 hex digits). */
     public static final int MIN_SECRET_BYTES = 16;
@@ -143,6 +147,7 @@ public final class ClusterConfig
     private final int maxClients;
     private final byte[] clientPassword;
     private final long idleMaxParkUs;
+    private final long snapshotEverySlots;
 
     /**
      * Takes ownership of the arrays; the parser guarantees they are complete and valid (every region of the WAN
@@ -170,7 +175,8 @@ public final class ClusterConfig
         final List<Keyspace> keyspaces,
         final int maxClients,
         final byte[] clientPassword,
-        final long idleMaxParkUs)
+        final long idleMaxParkUs,
+        final long snapshotEverySlots)
     {
         this.source = source;
         this.name = name;
@@ -208,6 +214,7 @@ public final class ClusterConfig
         this.maxClients = maxClients;
         this.clientPassword = clientPassword;
         this.idleMaxParkUs = idleMaxParkUs;
+        this.snapshotEverySlots = snapshotEverySlots;
     }
 
     /**
@@ -464,6 +471,15 @@ public final class ClusterConfig
      * back off from spinning to yielding to parking from 1 us doubling up to this. It bounds the delay a message waits
      * for an idle thread to notice it, at the cost of more wake-ups when idle.
      */
+    /**
+     * Region groups: a node snapshots its region (replica and state) every this many applied region log slots and
+     * truncates its log behind the previous snapshot (docs/hydra.md, "Snapshots").
+     */
+    public long snapshotEverySlots()
+    {
+        return snapshotEverySlots;
+    }
+
     public long idleMaxParkUs()
     {
         return idleMaxParkUs;

@@ -72,6 +72,7 @@ final class ClusterConfigParser
         SYNTAX_BY_KEY.put("max-clients", "max-clients <integer>");
         SYNTAX_BY_KEY.put("idle-max-park-us", "idle-max-park-us <microseconds>");
         SYNTAX_BY_KEY.put("client-password-file", "client-password-file <path>");
+        SYNTAX_BY_KEY.put("snapshot-every-slots", "snapshot-every-slots <integer>");
     }
 
     private static final String KEYSPACE_SYNTAX = "keyspace <name> global|regional:<region>";
@@ -122,6 +123,7 @@ final class ClusterConfigParser
     private long seed = ClusterConfig.DEFAULT_SEED;
     private int maxClients = ClusterConfig.DEFAULT_MAX_CLIENTS;
     private long idleMaxParkUs = ClusterConfig.DEFAULT_IDLE_MAX_PARK_US;
+    private long snapshotEverySlots = ClusterConfig.DEFAULT_SNAPSHOT_EVERY_SLOTS;
     private byte[] clientPassword;
     private final ArrayList<KeyspaceLine> keyspaceLines = new ArrayList<>();
     private final HashMap<String, Integer> lineByKeyspace = new HashMap<>();
@@ -248,6 +250,8 @@ final class ClusterConfigParser
             case "max-clients" -> maxClients = (int)parseLong(key, value, 1, MAX_CLIENTS_LIMIT, lineNumber);
             case "idle-max-park-us" -> idleMaxParkUs = parseLong(key, value, 1, 100_000, lineNumber);
             case "client-password-file" -> clientPassword = readClientPassword(value, lineNumber);
+            case "snapshot-every-slots" -> snapshotEverySlots = parseLong(key, value,
+                ClusterConfig.MIN_SNAPSHOT_EVERY_SLOTS, ClusterConfig.MAX_SNAPSHOT_EVERY_SLOTS, lineNumber);
             default -> throw new IllegalStateException("no parser for key " + key);
         }
     }
@@ -586,7 +590,8 @@ final class ClusterConfigParser
             keyspaces,
             maxClients,
             clientPassword,
-            idleMaxParkUs);
+            idleMaxParkUs,
+            snapshotEverySlots);
         for (int node = 0; node < n; node++)
         {
             concludeReplicaConfig(config, node);

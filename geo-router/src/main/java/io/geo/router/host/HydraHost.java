@@ -86,6 +86,28 @@ public final class HydraHost implements ProtocolHost
         final long targetSilenceNs,
         final long nowNs)
     {
+        this(selfNode, layout, logConfig, replicaConfig, store, stateMachine, transport, listener, tickIntervalNs,
+            targetSilenceNs, null, nowNs);
+    }
+
+    /**
+     * A host whose node takes region snapshots ({@code snapshotting} not null; the state machine must then be a
+     * {@code SnapshotStateMachine}, empty when a snapshot is restored): see {@link HydraNode.Snapshotting}.
+     */
+    public HydraHost(
+        final int selfNode,
+        final RegionLayout layout,
+        final RegionLogConfig logConfig,
+        final ReplicaConfig replicaConfig,
+        final SyncableLogStore store,
+        final StateMachine stateMachine,
+        final PeerTransport transport,
+        final Listener listener,
+        final long tickIntervalNs,
+        final long targetSilenceNs,
+        final HydraNode.Snapshotting snapshotting,
+        final long nowNs)
+    {
         this.region = layout.regionOf(selfNode);
         this.layout = layout;
         this.store = store;
@@ -134,7 +156,7 @@ public final class HydraHost implements ProtocolHost
         this.node = new HydraNode(logConfig, replicaConfig, tickIntervalNs,
             (toIndex, message) -> outbox.add(new LogOut(toIndex, message)), store,
             (toRegion, message) -> outbox.add(new RegionOut(toRegion, message)), stateMachine, new Responder(),
-            nowNs);
+            snapshotting, nowNs);
         inConstructor = false;
         groupCommit();
     }

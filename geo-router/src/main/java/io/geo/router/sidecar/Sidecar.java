@@ -1,7 +1,9 @@
 package io.geo.router.sidecar;
 
 import io.geo.client.WireMessage;
+import io.geo.epaxos.hydra.HydraNode;
 import io.geo.epaxos.hydra.RegionLayout;
+import io.geo.epaxos.regionlog.LogSnapshot;
 import io.geo.router.client.ClientEndpoint;
 import io.geo.router.client.ClientRouter;
 import io.geo.router.config.ClusterConfig;
@@ -13,6 +15,7 @@ import io.geo.router.host.WalSyncableLogStore;
 import io.geo.router.host.WalSyncableStore;
 import io.geo.router.state.ChronicleStateMachine;
 import io.geo.router.state.ChronicleStateMachineConfig;
+import io.geo.router.storage.SnapshotFile;
 import io.geo.router.transport.AeronTransport;
 import io.geo.router.transport.AeronTransportConfig;
 import io.geo.router.transport.TwoSpeedIdleStrategy;
@@ -59,6 +62,9 @@ public final class Sidecar implements AutoCloseable
     private long nextExpireNs;
     private volatile int connectedPeersSeen;
 
+    /** The region snapshot slot this node started from (0: none; flat nodes have none). */
+    private long startSnapshotSlot;
+
     private Sidecar(final ClusterConfig config, final int nodeId) throws IOException
     {
         this.config = config;
@@ -83,8 +89,8 @@ public final class Sidecar implements AutoCloseable
         {
             if (config.hydra())
             {
-                // The region log is the durable truth of a region group's node: its state is rebuilt from the log at
-                // every start (until snapshots of a region's replica exist, docs/hydra.md), under a lock of its own.
+                // The region snapshot kept last and the region log after it are the durable truth of a region
+                // group's node: its state is rebuilt from them at every start (docs/hydra.md), under a lock of its own.
                 openedLock = lockDataDir(node);
                 deleteTree(node.dataDir().resolve("state"));
             }
@@ -125,10 +131,16 @@ public final class Sidecar implements AutoCloseable
                 final WalSyncableLogStore logStore = new WalSyncableLogStore(node.dataDir().resolve("regionlog"),
                     config.durability());
                 openedStore = logStore;
+                final SnapshotFile snapshotFile = SnapshotFile.open(node.dataDir().resolve("snapshot"),
+                    config.durability());
+                final LogSnapshot restored = snapshotFile.load();
+                startSnapshotSlot = restored == null ? 0 : restored.slot();
                 openedHost = new HydraHost(nodeId, new RegionLayout(regionOfNode),
                     config.regionLogConfig(nodeId), config.replicaConfig(nodeId), logStore, openedState,
                     openedTransport, router, HYDRA_TICK_INTERVAL_NS,
-                    TimeUnit.MILLISECONDS.toNanos(config.retransmitTimeoutMs()), System.nanoTime());
+                    TimeUnit.MILLISECONDS.toNanos(config.retransmitTimeoutMs()),
+                    new HydraNode.Snapshotting(snapshotFile::keep, config.snapshotEverySlots(), restored),
+                    System.nanoTime());
             }
             else
             {
@@ -350,6 +362,20 @@ public final class Sidecar implements AutoCloseable
             latency.read);
         metric(sb, "geo_live_instances", "gauge", "Instances held in memory.", labels,
             host.replicaView().liveInstances());
+        if (host instanceof HydraHost hydra)
+        {
+            final HydraNode hydraNode = hydra.nodeView();
+            metric(sb, "geo_region_log_applied_slot", "gauge", "Highest region log slot applied here.", labels,
+                hydraNode.log().appliedIndex());
+            metric(sb, "geo_region_log_truncated_slot", "gauge", "Region log slots dropped through here (in a " +
+                "snapshot).", labels, hydraNode.log().truncatedThrough());
+            metric(sb, "geo_region_snapshots_taken_total", "counter", "Region snapshots taken and kept.", labels,
+                hydraNode.counters().snapshotsTaken());
+            metric(sb, "geo_region_snapshots_installed_total", "counter", "Region snapshots installed from a peer.",
+                labels, hydraNode.counters().snapshotsInstalled());
+            metric(sb, "geo_region_snapshot_bytes", "gauge", "Size of the latest region snapshot.", labels,
+                hydraNode.counters().snapshotBytes());
+        }
         metric(sb, "geo_peers_connected", "gauge", "Peers this node's publications reach.", labels,
             connectedPeers());
         return sb.toString();
@@ -373,7 +399,20 @@ public final class Sidecar implements AutoCloseable
             ", group commits " + host.syncs() + ", committed " + counters.committed() + ", executed " +
             counters.executed() + ", recoveries " + counters.recoveriesStarted() + ", live instances " +
             host.replicaView().liveInstances() + ", clients " + clients.clientCount() + ", commit latency " +
-            ClientLatency.describe(latency.commit);
+            ClientLatency.describe(latency.commit) + regionStatus();
+    }
+
+    private String regionStatus()
+    {
+        if (!(host instanceof HydraHost hydra))
+        {
+            return "";
+        }
+        final HydraNode hydraNode = hydra.nodeView();
+        return ", region log applied " + hydraNode.log().appliedIndex() + " truncated " +
+            hydraNode.log().truncatedThrough() + ", snapshots taken " + hydraNode.counters().snapshotsTaken() +
+            " installed " + hydraNode.counters().snapshotsInstalled() + " (started from slot " + startSnapshotSlot +
+            ")";
     }
 
     public ProtocolHost host()

@@ -1,7 +1,7 @@
 package io.geo.router.state;
 
 import io.geo.epaxos.Invariants;
-import io.geo.epaxos.api.StateMachine;
+import io.geo.epaxos.api.SnapshotStateMachine;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
@@ -10,6 +10,7 @@ import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.state.KeyValueStateMachine;
 import io.geo.epaxos.state.OpSemantics;
 import io.geo.epaxos.state.StateDigest;
+import io.geo.epaxos.state.StateSnapshotFormat;
 import net.openhft.chronicle.hash.ChronicleHash;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -84,7 +85,7 @@ import java.util.TreeMap;
  * failure after the first write puts it in {@link State#FAILED}: every later call throws, and {@link #close()}
  * releases the files without the clean marker, so the next open recovers exactly as after a crash.
  */
-public final class ChronicleStateMachine implements StateMachine, AutoCloseable
+public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCloseable
 {
     static
     {
@@ -589,6 +590,104 @@ public final class ChronicleStateMachine implements StateMachine, AutoCloseable
             digest.addSession(e.getKey(), StateRecords.sessionRequestNumber(record), StateRecords.sessionResults(record));
         }
         return digest.value();
+    }
+
+    /**
+     * The whole state (data and dedup table) as {@link StateSnapshotFormat} bytes: a region snapshot's state part.
+     * Reads every entry into the heap (the snapshot is one array).
+     */
+    @Override
+    public byte[] captureState()
+    {
+        requireOpen();
+        final StateSnapshotFormat.Writer out = new StateSnapshotFormat.Writer();
+        for (final Map.Entry<byte[], byte[]> e : data.entrySet())
+        {
+            out.entry(e.getKey(), e.getValue());
+        }
+        for (final Map.Entry<Long, byte[]> e : sessions.entrySet())
+        {
+            final byte[] record = e.getValue();
+            out.session(e.getKey(), StateRecords.sessionRequestNumber(record), StateRecords.sessionResults(record));
+        }
+        return out.toBytes();
+    }
+
+    /**
+     * Replaces the whole state by a captured one (a peer's region snapshot). Checks it all, and that it fits this
+     * directory's sizing and limits, before changing anything; a failure while writing leaves the instance
+     * {@link State#FAILED} (the sidecar rebuilds its state from the kept snapshot at every start).
+     *
+     * @throws IllegalArgumentException if the bytes are not a state snapshot or do not fit this directory's limits.
+     */
+    @Override
+    public void installState(final byte[] state)
+    {
+        requireOpen();
+        final ArrayList<byte[]> entries = new ArrayList<>();
+        final ArrayList<Long> clients = new ArrayList<>();
+        final ArrayList<byte[]> records = new ArrayList<>();
+        final long[] totals = new long[2];
+        StateSnapshotFormat.read(state, new StateSnapshotFormat.Visitor()
+        {
+            @Override
+            public void entry(final byte[] key, final byte[] value)
+            {
+                if (key.length > config.maxKeyBytes() || value.length > config.maxValueBytes())
+                {
+                    throw new IllegalArgumentException("state snapshot holds a key of " + key.length +
+                        " bytes with a value of " + value.length + " bytes; maxKeyBytes=" + config.maxKeyBytes() +
+                        ", maxValueBytes=" + config.maxValueBytes());
+                }
+                entries.add(key);
+                entries.add(value);
+                totals[0] += key.length + value.length;
+            }
+
+            @Override
+            public void session(final long clientId, final long requestNumber, final Result[] results)
+            {
+                final byte[] record = StateRecords.encodeSession(requestNumber, results);
+                if (record.length > config.maxSessionRecordBytes())
+                {
+                    throw new IllegalArgumentException("state snapshot holds a dedup record of " + record.length +
+                        " bytes for client " + clientId + "; at most " + config.maxSessionRecordBytes() + " here");
+                }
+                clients.add(clientId);
+                records.add(record);
+                totals[1] += Long.BYTES + record.length;
+            }
+        });
+        if (entries.size() / 2 > config.entries() || totals[0] > dataBytesBudget ||
+            clients.size() > config.sessions() || totals[1] > sessionBytesBudget)
+        {
+            throw new IllegalArgumentException("state snapshot of " + entries.size() / 2 + " keys (" + totals[0] +
+                " bytes) and " + clients.size() + " clients (" + totals[1] + " bytes) does not fit this directory: " +
+                "entries=" + config.entries() + ", data budget " + dataBytesBudget + " bytes, sessions=" +
+                config.sessions() + ", session budget " + sessionBytesBudget + " bytes");
+        }
+        try
+        {
+            data.clear();
+            sessions.clear();
+            afterWrite();
+            for (int i = 0; i < entries.size(); i += 2)
+            {
+                data.put(entries.get(i), entries.get(i + 1));
+                afterWrite();
+            }
+            for (int i = 0; i < clients.size(); i++)
+            {
+                sessions.put(clients.get(i), records.get(i));
+                afterWrite();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            state(State.FAILED);
+            throw ex;
+        }
+        countStoredBytes();
     }
 
     /** A sorted copy of the data, for comparing replicas in tests; reads every entry into the heap. */

@@ -53,6 +53,13 @@ public final class TestClusters
     public static Path writeGroupsConfig(final Path dir, final String name, final int nodesPerRegion)
         throws IOException
     {
+        return writeGroupsConfig(dir, name, nodesPerRegion, "");
+    }
+
+    /** {@link #writeGroupsConfig(Path, String, int)} with {@code extraLines} (settings, each ending in a newline). */
+    public static Path writeGroupsConfig(final Path dir, final String name, final int nodesPerRegion,
+        final String extraLines) throws IOException
+    {
         final String[] regions = {"us-east-1", "eu-west-1", "ap-northeast-1"};
         final StringBuilder text = new StringBuilder()
             .append("cluster ").append(name).append('\n')
@@ -60,7 +67,8 @@ public final class TestClusters
             .append("secret 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
             .append("wan ").append(configDir().resolve("wan").resolve("lan.wan")).append('\n')
             .append("term-length 1m\n")
-            .append("keyspace kv global\n");
+            .append("keyspace kv global\n")
+            .append(extraLines);
         for (int region = 0; region < regions.length; region++)
         {
             text.append("keyspace ").append(REGIONAL_KEYSPACES[region]).append(" regional:").append(regions[region])
