@@ -54,9 +54,12 @@ final class SimCommand implements Callable<Integer>
     int payload;
 
     @Option(names = "--snapshot-every", paramLabel = "SLOTS",
-        description = "regionlog: every node snapshots and truncates its log each SLOTS applied slots, 0 never " +
-            "(default: drawn per seed from 8..256, or never).")
+        description = "Every node snapshots and truncates its log each SLOTS applied slots, 0 never. regionlog: " +
+            "default drawn per seed from 8..256, or never; with --nodes-per-region 3|5 (a region's replica and state " +
+            "in the snapshot): default " + DEFAULT_REGION_SNAPSHOT_EVERY + ".")
     Integer snapshotEvery;
+
+    static final int DEFAULT_REGION_SNAPSHOT_EVERY = 64;
 
     @Option(names = "--leader", paramLabel = "NODE",
         description = "regionlog with --wan: the node (region) that campaigns first and so leads, 0..nodes-1.")
@@ -152,7 +155,7 @@ final class SimCommand implements Callable<Integer>
             return 2;
         }
         for (final String regionLogOnly : new String[] {"--nodes", "--seconds", "--multi-paxos", "--payload",
-            "--snapshot-every", "--leader"})
+            "--leader"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(regionLogOnly))
             {
@@ -244,6 +247,11 @@ final class SimCommand implements Callable<Integer>
         {
             throw new UsageException("--regional must be 0..100; got " + regional);
         }
+        if (snapshotEvery != null && (snapshotEvery < 0 || nodesPerRegion == 1))
+        {
+            throw new UsageException(snapshotEvery < 0 ? "--snapshot-every must be >= 0; got " + snapshotEvery :
+                "--snapshot-every needs region groups: add --nodes-per-region 3 or 5");
+        }
         if (regional > 0 && nodesPerRegion == 1)
         {
             throw new UsageException("--regional needs region groups: add --nodes-per-region 3 or 5");
@@ -269,6 +277,7 @@ final class SimCommand implements Callable<Integer>
             .replicas(regions)
             .nodesPerRegion(nodesPerRegion)
             .regionalPercent(regional)
+            .regionSnapshotEverySlots(snapshotEvery == null ? DEFAULT_REGION_SNAPSHOT_EVERY : snapshotEvery)
             .commands(commands)
             .conflictPercent(conflict)
             .readPercent(reads)
