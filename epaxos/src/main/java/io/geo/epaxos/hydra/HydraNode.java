@@ -72,8 +72,8 @@ public final class HydraNode
     /**
      * Region snapshots: every {@code everySlots} applied slots the node snapshots its replica, its state machine (a
      * {@link SnapshotStateMachine}) and its own replicated fields at a region log slot, has the host keep it, and
-     * truncates its log through the snapshot before (so its log holds one to two intervals of entries; a peer further
-     * behind fetches a snapshot). Without snapshotting the log is never truncated.
+     * truncates its log through it but for the region log's {@code retainSlots} (a peer a little behind catches up
+     * from those entries, one further behind fetches the snapshot). Without snapshotting the log is never truncated.
      *
      * @param keeper     the host's durable copy of the latest snapshot.
      * @param everySlots applied slots between snapshots, at least 1.
@@ -118,7 +118,7 @@ public final class HydraNode
     private final RegionLogNode log;
     /** Null: no snapshots, the log is never truncated. */
     private final Snapshotting snapshotting;
-    /** The slot of the latest snapshot kept (the next one truncates the log through it). */
+    /** The slot of the latest snapshot kept. */
     private long lastSnapshotSlot;
     /** Client commands of this node whose entries were applied inside a peer's snapshot: appended again. */
     private final ArrayDeque<Appended> resubmit = new ArrayDeque<>();
@@ -623,11 +623,8 @@ public final class HydraNode
     {
         final LogSnapshot snapshot = log.snapshot();
         snapshotting.keeper().keep(snapshot);
-        if (lastSnapshotSlot > 0)
-        {
-            // one interval of entries stays: a peer a little behind catches up from entries, not a whole snapshot
-            log.truncate(lastSnapshotSlot);
-        }
+        // the log keeps its retainSlots below this: a peer a little behind catches up from entries
+        log.truncate(snapshot.slot());
         lastSnapshotSlot = snapshot.slot();
         counters.snapshotsTaken++;
         counters.snapshotBytes = snapshot.bytes().length;

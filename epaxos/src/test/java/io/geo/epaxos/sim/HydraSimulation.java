@@ -140,7 +140,8 @@ public final class HydraSimulation
                 .randomSeed(seedRandom.nextLong())
                 .maxPayloadBytes(MAX_LOG_BATCH_BYTES)
                 .maxBatchBytes(MAX_LOG_BATCH_BYTES)
-                .snapshotChunkBytes(MAX_LOG_BATCH_BYTES / 2);
+                .snapshotChunkBytes(MAX_LOG_BATCH_BYTES / 2)
+                .retainSlots(32); // (a short tail: nodes behind fetch snapshots more often than with the default)
             final HydraNode.Snapshotting snapshotting = config.regionSnapshotEverySlots == 0 ? null :
                 new HydraNode.Snapshotting(this::keep, config.regionSnapshotEverySlots, logStore.durableSnapshot());
             if (snapshotting != null && snapshotting.restored() != null)
