@@ -128,6 +128,11 @@ public final class HydraNode
     private final Long2ObjectHashMap<Appended> appended = new Long2ObjectHashMap<>();
     /** Commands submitted through this node whose client waits here: (client id, request number). */
     private final HashSet<ClientRequest> waitingClients = new HashSet<>();
+    /**
+     * Waiting commands appended again after a snapshot install: two instances may carry them, so a rejection of one
+     * (aborted, overloaded) does not mean the command took no effect; only an execution answers the client.
+     */
+    private final HashSet<ClientRequest> resubmittedClients = new HashSet<>();
     private final HydraCounters counters = new HydraCounters();
 
     /** True while applying an entry this node appended in this life: its copy's output is ours to send. */
@@ -567,6 +572,7 @@ public final class HydraNode
         counters.regionalApplied++;
         if (waitingClients.remove(clientKey(command)))
         {
+            resubmittedClients.remove(clientKey(command));
             responder.onCommitted(instance, command, true);
             responder.onExecuted(instance, command, results, true);
         }
@@ -597,8 +603,10 @@ public final class HydraNode
         public void onExecuted(final long instance, final Command command, final Result[] results,
             final boolean fastPath)
         {
-            if (waitingClients.remove(clientKey(command)))
+            final ClientRequest key = clientKey(command);
+            if (waitingClients.remove(key))
             {
+                resubmittedClients.remove(key);
                 responder.onExecuted(instance, command, results, fastPath);
             }
         }
@@ -606,7 +614,12 @@ public final class HydraNode
         @Override
         public void onRejected(final Command command, final Rejection reason, final String detail)
         {
-            if (waitingClients.remove(clientKey(command)))
+            final ClientRequest key = clientKey(command);
+            if (resubmittedClients.contains(key))
+            {
+                return; // its other instance may still apply it (or did, inside the snapshot): not "no effect"
+            }
+            if (waitingClients.remove(key))
             {
                 responder.onRejected(command, reason, detail);
             }
@@ -740,6 +753,7 @@ public final class HydraNode
                 return; // the log is full: again on the next tick
             }
             resubmit.pollFirst();
+            resubmittedClients.add(clientKey(carrier.command()));
             counters.resubmitted++;
         }
     }

@@ -42,4 +42,15 @@ class HydraRegressionTest
         final SimResult result = SimRunner.runOne(config.copy().seed(60466));
         assertEquals(java.util.List.of(), result.violations(), "seed 60466");
     }
+
+    @Test
+    void shouldAnswerACommandAppendedAgainAfterASnapshotOnlyByAnExecution()
+    {
+        final SimConfig config = new SimConfig().nodesPerRegion(3).conflictPercent(50).faults(Faults.HEAVY)
+            .commands(200).regionSnapshotEverySlots(64).profile(SimTestSupport.profile("epaxos-5"));
+        final SimResult three = SimRunner.runOne(config.copy().replicas(3).seed(100037));
+        assertEquals(java.util.List.of(), three.violations(), "seed 100037");
+        final SimResult five = SimRunner.runOne(config.copy().replicas(5).regionalPercent(20).seed(300028));
+        assertEquals(java.util.List.of(), five.violations(), "seed 300028");
+    }
 }
