@@ -1055,6 +1055,14 @@ public final class HydraSimulation
 
     // ------------------------------------------------------------------------------------------------ verify
 
+    /** A node's dedup table for global commands (regional sessions have negative client ids). */
+    private static Map<Long, String> globalSessions(final Member member)
+    {
+        final Map<Long, String> sessions = member.stateMachine.sessions();
+        sessions.keySet().removeIf(client -> client <= 0);
+        return sessions;
+    }
+
     private static long regionSlot(final int region, final long slot)
     {
         return ((long)region << 48) | slot;
@@ -1129,6 +1137,7 @@ public final class HydraSimulation
             verifyExecution(r, violations);
         }
         final Map<Key, byte[]> reference = members[0].stateMachine.snapshot();
+        final Map<Long, String> referenceGlobal = globalSessions(members[0]);
         for (final Member member : members)
         {
             final Map<Key, byte[]> state = member.stateMachine.snapshot();
@@ -1136,19 +1145,15 @@ public final class HydraSimulation
             final Member regionReference = members[member.region * perRegion];
             final String regionalDiff = ExecutionVerifier.diffState(
                 scoped(regionReference.stateMachine.snapshot(), member.region), scoped(state, member.region));
-            // the dedup tables too: global sessions (client ids > 0) on every node, regional ones (< 0) in a region
+            // the dedup tables too: global sessions (client ids > 0) on every node, all sessions within a region
+            final Map<Long, String> global = globalSessions(member);
             final Map<Long, String> sessions = member.stateMachine.sessions();
-            final Map<Long, String> globalSessions = new java.util.TreeMap<>(sessions.entrySet().stream()
-                .filter(e -> e.getKey() > 0).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                Map.Entry::getValue)));
-            final Map<Long, String> referenceSessions = members[0].stateMachine.sessions();
-            referenceSessions.keySet().removeIf(client -> client <= 0);
-            if (!globalSessions.equals(referenceSessions) ||
-                !sessions.equals(regionReference.stateMachine.sessions()) && member.region == regionReference.region)
+            final Map<Long, String> regionSessions = regionReference.stateMachine.sessions();
+            if (!global.equals(referenceGlobal) || !sessions.equals(regionSessions))
             {
                 violations.add("state: node " + member.region + "." + member.index + " has another dedup table than " +
-                    (globalSessions.equals(referenceSessions) ? "its region's first node" : "node 0.0") + ": " +
-                    sessions + " against " + referenceSessions);
+                    (global.equals(referenceGlobal) ? "its region's first node: " + sessions + " against " +
+                    regionSessions : "node 0.0: " + global + " against " + referenceGlobal));
                 break;
             }
             if (globalDiff != null || regionalDiff != null)

@@ -123,10 +123,7 @@ public final class SnapshotFile
                 StandardCopyOption.REPLACE_EXISTING);
             if (durability == Durability.SYNC)
             {
-                try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ))
-                {
-                    dir.force(true);
-                }
+                WriteAheadLog.forceDirectory(directory);
             }
         }
         catch (final IOException ex)
