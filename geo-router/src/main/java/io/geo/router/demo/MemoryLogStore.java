@@ -17,12 +17,14 @@ public final class MemoryLogStore implements SyncableLogStore
     private long commitIndex;
     private long incarnation;
     private long truncatedThrough;
+    private boolean unsynced;
     private final TreeMap<Long, LogMessage.AcceptedSlot> accepted = new TreeMap<>();
 
     @Override
     public void savePromise(final long view)
     {
         promisedView = view;
+        unsynced = true;
     }
 
     @Override
@@ -31,6 +33,7 @@ public final class MemoryLogStore implements SyncableLogStore
         if (slot > truncatedThrough)
         {
             accepted.put(slot, new LogMessage.AcceptedSlot(slot, view, entry));
+            unsynced = true;
         }
     }
 
@@ -38,12 +41,14 @@ public final class MemoryLogStore implements SyncableLogStore
     public void saveCommitIndex(final long commitIndex)
     {
         this.commitIndex = commitIndex;
+        unsynced = true;
     }
 
     @Override
     public void saveIncarnation(final long incarnation)
     {
         this.incarnation = incarnation;
+        unsynced = true;
     }
 
     @Override
@@ -53,6 +58,7 @@ public final class MemoryLogStore implements SyncableLogStore
         {
             truncatedThrough = throughSlot;
             accepted.headMap(throughSlot, true).clear();
+            unsynced = true;
         }
     }
 
@@ -65,11 +71,13 @@ public final class MemoryLogStore implements SyncableLogStore
     @Override
     public void sync()
     {
+        unsynced = false;
     }
 
+    /** Writes since the last sync: none is lost, but the host's group commit (and the node's onSynced) must run. */
     @Override
     public boolean hasUnsynced()
     {
-        return false;
+        return unsynced;
     }
 }
