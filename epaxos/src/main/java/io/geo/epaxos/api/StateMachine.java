@@ -13,6 +13,21 @@ import io.geo.epaxos.primitives.Result;
 @FunctionalInterface
 public interface StateMachine
 {
-    /** Applies {@code command} (never a no-op) and returns one result per op. */
+    /** Applies {@code command} (never a no-op nor a batch) and returns one result per op. */
     Result[] apply(long instance, Command command);
+
+    /**
+     * Applies the command an instance carries (never the no-op): a plain command, or each member of a batch in
+     * order ({@link Command#batch}). Returns one result array per member. The default applies the members one by one
+     * through {@link #apply}; hosts override it to see the instance whole.
+     */
+    default Result[][] applyAll(final long instance, final Command command)
+    {
+        final Result[][] results = new Result[command.memberCount()][];
+        for (int i = 0; i < results.length; i++)
+        {
+            results[i] = apply(instance, command.member(i));
+        }
+        return results;
+    }
 }

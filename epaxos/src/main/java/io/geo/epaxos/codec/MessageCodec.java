@@ -42,6 +42,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /**
@@ -80,6 +83,7 @@ public final class MessageCodec
     private static final int OP_BLOCK_LENGTH = PreAcceptEncoder.OpsEncoder.sbeBlockLength();
     private static final int OP_MIN_LENGTH = OP_BLOCK_LENGTH + 3 * VAR_DATA_HEADER_LENGTH;
     private static final int LONG_ENTRY_LENGTH = Long.BYTES;
+    private static final int MEMBER_ENTRY_LENGTH = PreAcceptEncoder.MembersEncoder.sbeBlockLength();
     private static final byte[] EMPTY_BYTES = new byte[0];
 
     // Wire code -> value; null where a code is unknown. Built from the encode mappings, so the two always agree.
@@ -122,6 +126,14 @@ public final class MessageCodec
     /** The frame being decoded, positions relative to its start; decoders never see the caller's buffer. */
     private final UnsafeBuffer frame = new UnsafeBuffer(EMPTY_BYTES);
     private int frameLength;
+    /** The decoded frame's schema version: 0 has no members group. */
+    private int actingVersion;
+    /** A batch's members while it is decoded: client id, request number and op count of each. */
+    private long[] memberClients = new long[0];
+    private long[] memberRequests = new long[0];
+    private int[] memberOps = new int[0];
+    /** Where the members group read last ends. */
+    private int membersEnd;
 
     /** A decoded frame: the sender's replica id and the message. */
     public record Decoded(int fromReplica, Message message)
@@ -164,6 +176,11 @@ public final class MessageCodec
             throw new CodecException("buffer too small: " + ex.getMessage(), ex);
         }
 
+        if (!carriesBatch(message))
+        {
+            // version 0 whenever the message has no batch: one encoding per message, the same bytes as before batches
+            buffer.putShort(offset + MessageHeaderEncoder.versionEncodingOffset(), (short)0, ByteOrder.LITTLE_ENDIAN);
+        }
         if (encodedLength != length)
         {
             throw new IllegalStateException(
@@ -360,6 +377,17 @@ public final class MessageCodec
         {
             forgottenEncoder.next().watermark(watermark);
         }
+        final int memberCount = batchMembers(command);
+        if (memberCount > 0)
+        {
+            final PreAcceptEncoder.MembersEncoder members = encoder.membersCount(memberCount);
+            for (int i = 0; i < memberCount; i++)
+            {
+                final Command member = command.member(i);
+                members.next().clientId(member.clientId()).requestNumber(member.requestNumber())
+                    .opCount(member.opCount());
+            }
+        }
         return HEADER_LENGTH + encoder.encodedLength();
     }
 
@@ -415,6 +443,17 @@ public final class MessageCodec
         {
             depsEncoder.next().instanceId(dep);
         }
+        final int memberCount = batchMembers(command);
+        if (memberCount > 0)
+        {
+            final AcceptEncoder.MembersEncoder members = encoder.membersCount(memberCount);
+            for (int i = 0; i < memberCount; i++)
+            {
+                final Command member = command.member(i);
+                members.next().clientId(member.clientId()).requestNumber(member.requestNumber())
+                    .opCount(member.opCount());
+            }
+        }
         return HEADER_LENGTH + encoder.encodedLength();
     }
 
@@ -447,6 +486,17 @@ public final class MessageCodec
         for (final long dep : deps)
         {
             depsEncoder.next().instanceId(dep);
+        }
+        final int memberCount = batchMembers(command);
+        if (memberCount > 0)
+        {
+            final CommitEncoder.MembersEncoder members = encoder.membersCount(memberCount);
+            for (int i = 0; i < memberCount; i++)
+            {
+                final Command member = command.member(i);
+                members.next().clientId(member.clientId()).requestNumber(member.requestNumber())
+                    .opCount(member.opCount());
+            }
         }
         return HEADER_LENGTH + encoder.encodedLength();
     }
@@ -490,6 +540,17 @@ public final class MessageCodec
         {
             depsEncoder.next().instanceId(dep);
         }
+        final int memberCount = command == null ? 0 : batchMembers(command);
+        if (memberCount > 0)
+        {
+            final PrepareReplyEncoder.MembersEncoder members = encoder.membersCount(memberCount);
+            for (int i = 0; i < memberCount; i++)
+            {
+                final Command member = command.member(i);
+                members.next().clientId(member.clientId()).requestNumber(member.requestNumber())
+                    .opCount(member.opCount());
+            }
+        }
         return HEADER_LENGTH + encoder.encodedLength();
     }
 
@@ -515,11 +576,28 @@ public final class MessageCodec
             throw new CodecException("null command");
         }
         final int opCount = command.opCount();
-        if (opCount > MAX_OPS)
+        if (command.isBatch())
+        {
+            if (opCount > Command.MAX_BATCH_OPS)
+            {
+                throw new CodecException("batch has " + opCount + " ops, more than " + Command.MAX_BATCH_OPS);
+            }
+            for (int i = 0; i < command.memberCount(); i++)
+            {
+                if (command.member(i).opCount() > MAX_OPS)
+                {
+                    throw new CodecException("batch member " + i + " has " + command.member(i).opCount() +
+                        " ops, more than MAX_OPS=" + MAX_OPS);
+                }
+            }
+        }
+        else if (opCount > MAX_OPS)
         {
             throw new CodecException("command has " + opCount + " ops, more than MAX_OPS=" + MAX_OPS);
         }
-        long length = GROUP_HEADER_LENGTH + (long)opCount * OP_MIN_LENGTH;
+        // ops, and for a batch the members group (at the end of the message)
+        long length = GROUP_HEADER_LENGTH + (long)opCount * OP_MIN_LENGTH +
+            (command.isBatch() ? GROUP_HEADER_LENGTH + (long)command.memberCount() * MEMBER_ENTRY_LENGTH : 0);
         for (int i = 0; i < opCount; i++)
         {
             final Op op = command.op(i);
@@ -528,6 +606,38 @@ public final class MessageCodec
                 checkedLength(op.expected(), MAX_VALUE_BYTES, "expected");
         }
         return length;
+    }
+
+    private static boolean carriesBatch(final Message message)
+    {
+        final Command command;
+        if (message instanceof PreAccept m)
+        {
+            command = m.command();
+        }
+        else if (message instanceof Accept m)
+        {
+            command = m.command();
+        }
+        else if (message instanceof Commit m)
+        {
+            command = m.command();
+        }
+        else if (message instanceof PrepareReply m)
+        {
+            command = m.command();
+        }
+        else
+        {
+            command = null;
+        }
+        return command != null && command.isBatch();
+    }
+
+    /** Entries of the members group: a batch's size, 0 for a plain command. */
+    private static int batchMembers(final Command command)
+    {
+        return command.isBatch() ? command.memberCount() : 0;
     }
 
     private static int checkedLength(final byte[] bytes, final int maxLength, final String name) throws CodecException
@@ -589,14 +699,20 @@ public final class MessageCodec
             throw new CodecException("schema id " + schemaId + ", expected " + MessageHeaderDecoder.SCHEMA_ID);
         }
         final int version = headerDecoder.version();
-        if (version != MessageHeaderDecoder.SCHEMA_VERSION)
+        if (version != MessageHeaderDecoder.SCHEMA_VERSION && version != 0)
         {
             throw new CodecException(
-                "schema version " + version + ", expected " + MessageHeaderDecoder.SCHEMA_VERSION);
+                "schema version " + version + ", expected 0.." + MessageHeaderDecoder.SCHEMA_VERSION);
         }
+        actingVersion = version;
 
         final int blockLength = headerDecoder.blockLength();
         final int templateId = headerDecoder.templateId();
+        if (version == 1 && templateId != PreAcceptDecoder.TEMPLATE_ID && templateId != AcceptDecoder.TEMPLATE_ID &&
+            templateId != CommitDecoder.TEMPLATE_ID && templateId != PrepareReplyDecoder.TEMPLATE_ID)
+        {
+            throw new CodecException("a version 1 frame of template " + templateId + ", which carries no batch");
+        }
         switch (templateId)
         {
             case PreAcceptDecoder.TEMPLATE_ID:
@@ -624,7 +740,7 @@ public final class MessageCodec
     {
         checkBlock(blockLength, PreAcceptDecoder.BLOCK_LENGTH, "PreAccept");
         final PreAcceptDecoder decoder =
-            preAcceptDecoder.wrap(frame, HEADER_LENGTH, blockLength, PreAcceptDecoder.SCHEMA_VERSION);
+            preAcceptDecoder.wrap(frame, HEADER_LENGTH, blockLength, actingVersion);
         final int fromReplica = replica(decoder.fromReplica());
         final long ballot = decoder.ballot();
         final long instance = decoder.instance();
@@ -644,7 +760,6 @@ public final class MessageCodec
             decoder.limit(decoder.limit() + varDataLength(op));
             opArray[i] = op;
         }
-        final Command command = command(clientId, requestNumber, opArray);
 
         require(decoder.limit(), GROUP_HEADER_LENGTH, "deps");
         final PreAcceptDecoder.DepsDecoder deps = decoder.deps();
@@ -664,6 +779,9 @@ public final class MessageCodec
         {
             watermarks[i] = forgotten.next().watermark();
         }
+        final int memberCount = readMembers(decoder.limit());
+        decoder.limit(membersEnd);
+        final Command command = command(clientId, requestNumber, opArray, memberCount);
 
         return decoded(decoder.limit(), fromReplica,
             new PreAccept(ballot, instance, command, seq, depArray, watermarks));
@@ -701,7 +819,7 @@ public final class MessageCodec
     {
         checkBlock(blockLength, AcceptDecoder.BLOCK_LENGTH, "Accept");
         final AcceptDecoder decoder =
-            acceptDecoder.wrap(frame, HEADER_LENGTH, blockLength, AcceptDecoder.SCHEMA_VERSION);
+            acceptDecoder.wrap(frame, HEADER_LENGTH, blockLength, actingVersion);
         final int fromReplica = replica(decoder.fromReplica());
         final long ballot = decoder.ballot();
         final long instance = decoder.instance();
@@ -721,7 +839,6 @@ public final class MessageCodec
             decoder.limit(decoder.limit() + varDataLength(op));
             opArray[i] = op;
         }
-        final Command command = command(clientId, requestNumber, opArray);
 
         require(decoder.limit(), GROUP_HEADER_LENGTH, "deps");
         final AcceptDecoder.DepsDecoder deps = decoder.deps();
@@ -731,6 +848,9 @@ public final class MessageCodec
             depArray[i] = deps.next().instanceId();
         }
         checkSortedSet(depArray);
+        final int memberCount = readMembers(decoder.limit());
+        decoder.limit(membersEnd);
+        final Command command = command(clientId, requestNumber, opArray, memberCount);
 
         return decoded(decoder.limit(), fromReplica, new Accept(ballot, instance, command, seq, depArray));
     }
@@ -750,7 +870,7 @@ public final class MessageCodec
     {
         checkBlock(blockLength, CommitDecoder.BLOCK_LENGTH, "Commit");
         final CommitDecoder decoder =
-            commitDecoder.wrap(frame, HEADER_LENGTH, blockLength, CommitDecoder.SCHEMA_VERSION);
+            commitDecoder.wrap(frame, HEADER_LENGTH, blockLength, actingVersion);
         final int fromReplica = replica(decoder.fromReplica());
         final long instance = decoder.instance();
         final long seq = decoder.seq();
@@ -769,7 +889,6 @@ public final class MessageCodec
             decoder.limit(decoder.limit() + varDataLength(op));
             opArray[i] = op;
         }
-        final Command command = command(clientId, requestNumber, opArray);
 
         require(decoder.limit(), GROUP_HEADER_LENGTH, "deps");
         final CommitDecoder.DepsDecoder deps = decoder.deps();
@@ -779,6 +898,9 @@ public final class MessageCodec
             depArray[i] = deps.next().instanceId();
         }
         checkSortedSet(depArray);
+        final int memberCount = readMembers(decoder.limit());
+        decoder.limit(membersEnd);
+        final Command command = command(clientId, requestNumber, opArray, memberCount);
 
         return decoded(decoder.limit(), fromReplica, new Commit(instance, command, seq, depArray));
     }
@@ -796,7 +918,7 @@ public final class MessageCodec
     {
         checkBlock(blockLength, PrepareReplyDecoder.BLOCK_LENGTH, "PrepareReply");
         final PrepareReplyDecoder decoder =
-            prepareReplyDecoder.wrap(frame, HEADER_LENGTH, blockLength, PrepareReplyDecoder.SCHEMA_VERSION);
+            prepareReplyDecoder.wrap(frame, HEADER_LENGTH, blockLength, actingVersion);
         final int fromReplica = replica(decoder.fromReplica());
         final long ballot = decoder.ballot();
         final long instance = decoder.instance();
@@ -822,19 +944,6 @@ public final class MessageCodec
             decoder.limit(decoder.limit() + varDataLength(op));
             opArray[i] = op;
         }
-        final Command command;
-        if (hasCommand)
-        {
-            command = command(clientId, requestNumber, opArray);
-        }
-        else if (clientId != 0 || requestNumber != 0 || opArray.length != 0)
-        {
-            throw new CodecException("PrepareReply without a command carries command fields");
-        }
-        else
-        {
-            command = null;
-        }
 
         require(decoder.limit(), GROUP_HEADER_LENGTH, "deps");
         final PrepareReplyDecoder.DepsDecoder deps = decoder.deps();
@@ -844,6 +953,21 @@ public final class MessageCodec
             depArray[i] = deps.next().instanceId();
         }
         checkSortedSet(depArray);
+        final int memberCount = readMembers(decoder.limit());
+        decoder.limit(membersEnd);
+        final Command command;
+        if (hasCommand)
+        {
+            command = command(clientId, requestNumber, opArray, memberCount);
+        }
+        else if (clientId != 0 || requestNumber != 0 || opArray.length != 0 || memberCount != 0)
+        {
+            throw new CodecException("PrepareReply without a command carries command fields");
+        }
+        else
+        {
+            command = null;
+        }
 
         final PrepareReply message = new PrepareReply(
             ballot, instance, ok, promisedBallot, status, voteBallot, command, seq, depArray, identical);
@@ -925,9 +1049,66 @@ public final class MessageCodec
         return 3 * VAR_DATA_HEADER_LENGTH + op.key().length() + lengthOf(op.value()) + lengthOf(op.expected());
     }
 
-    private static Command command(final long clientId, final long requestNumber, final Op[] ops)
+    /**
+     * Reads the members group at {@code position} into the member scratch (nothing in a version 0 frame, which has no
+     * such group) and returns the member count; {@link #membersEnd} is where the group ends. The group is read here
+     * rather than through each message's generated decoder: its layout is the same in every message.
+     */
+    private int readMembers(final int position) throws CodecException
+    {
+        membersEnd = position;
+        if (actingVersion < 1)
+        {
+            return 0;
+        }
+        require(position, GROUP_HEADER_LENGTH, "members");
+        final int blockLength = frame.getShort(position + GroupSizeEncodingDecoder.blockLengthEncodingOffset(),
+            ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = frame.getShort(position + GroupSizeEncodingDecoder.numInGroupEncodingOffset(),
+            ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        int at = position + GROUP_HEADER_LENGTH;
+        final int members = memberCount(blockLength, count, at);
+        for (int i = 0; i < members; i++)
+        {
+            member(i,
+                frame.getLong(at + PreAcceptDecoder.MembersDecoder.clientIdEncodingOffset(), ByteOrder.LITTLE_ENDIAN),
+                frame.getLong(at + PreAcceptDecoder.MembersDecoder.requestNumberEncodingOffset(),
+                    ByteOrder.LITTLE_ENDIAN),
+                frame.getShort(at + PreAcceptDecoder.MembersDecoder.opCountEncodingOffset(), ByteOrder.LITTLE_ENDIAN) &
+                    0xFFFF);
+            at += MEMBER_ENTRY_LENGTH;
+        }
+        membersEnd = at;
+        return members;
+    }
+
+    /** Records member {@code index} of the batch being decoded (see {@link #command}). */
+    private void member(final int index, final long clientId, final long requestNumber, final int opCount)
+    {
+        if (index >= memberClients.length)
+        {
+            final int length = Math.min(Command.MAX_BATCH_MEMBERS, Math.max(16, memberClients.length * 2));
+            memberClients = Arrays.copyOf(memberClients, length);
+            memberRequests = Arrays.copyOf(memberRequests, length);
+            memberOps = Arrays.copyOf(memberOps, length);
+        }
+        memberClients[index] = clientId;
+        memberRequests[index] = requestNumber;
+        memberOps[index] = opCount;
+    }
+
+    /** The command of fields, ops and (for a batch) the {@code memberCount} members recorded by {@link #member}. */
+    private Command command(final long clientId, final long requestNumber, final Op[] ops, final int memberCount)
         throws CodecException
     {
+        if (memberCount > 0)
+        {
+            return batch(clientId, requestNumber, ops, memberCount);
+        }
+        if (ops.length > MAX_OPS)
+        {
+            throw new CodecException("command has " + ops.length + " ops, more than MAX_OPS=" + MAX_OPS);
+        }
         if (ops.length > 0)
         {
             return Command.of(clientId, requestNumber, ops);
@@ -939,10 +1120,51 @@ public final class MessageCodec
         return Command.NOOP;
     }
 
+    private Command batch(final long clientId, final long requestNumber, final Op[] ops, final int memberCount)
+        throws CodecException
+    {
+        if (memberCount < 2)
+        {
+            throw new CodecException("a batch of " + memberCount + " member");
+        }
+        if (clientId != 0 || requestNumber != 0)
+        {
+            throw new CodecException("a batch with clientId " + clientId + ", request " + requestNumber);
+        }
+        final ArrayList<Command> members = new ArrayList<>(memberCount);
+        int next = 0;
+        for (int i = 0; i < memberCount; i++)
+        {
+            final int count = memberOps[i];
+            if (count < 1 || count > MAX_OPS || count > ops.length - next)
+            {
+                throw new CodecException("batch member " + i + " has " + count + " ops, " + (ops.length - next) +
+                    " left of " + ops.length);
+            }
+            members.add(Command.of(memberClients[i], memberRequests[i], Arrays.copyOfRange(ops, next, next + count)));
+            next += count;
+        }
+        if (next != ops.length)
+        {
+            throw new CodecException("batch members take " + next + " of its " + ops.length + " ops");
+        }
+        return Command.batch(members);
+    }
+
     private int opCount(final int blockLength, final int count, final int position) throws CodecException
     {
         checkGroupBlockLength(blockLength, OP_BLOCK_LENGTH, "ops");
-        return groupCount(count, MAX_OPS, OP_MIN_LENGTH, position, "ops");
+        return groupCount(count, Command.MAX_BATCH_OPS, OP_MIN_LENGTH, position, "ops");
+    }
+
+    private int memberCount(final int blockLength, final int count, final int position) throws CodecException
+    {
+        checkGroupBlockLength(blockLength, MEMBER_ENTRY_LENGTH, "members");
+        if (count == 0)
+        {
+            throw new CodecException("a version 1 frame without a batch (such messages are version 0)");
+        }
+        return groupCount(count, Command.MAX_BATCH_MEMBERS, MEMBER_ENTRY_LENGTH, position, "members");
     }
 
     private int depCount(final int blockLength, final int count, final int position) throws CodecException

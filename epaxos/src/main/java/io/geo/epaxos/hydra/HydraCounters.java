@@ -17,6 +17,9 @@ public final class HydraCounters
     long snapshotsInstalled;
     long snapshotBytes;
     long resubmitted;
+    long commandEntries;
+    long batchEntries;
+    long queued;
 
     /** Region snapshots this node took (and had its host keep). */
     public long snapshotsTaken()
@@ -42,13 +45,34 @@ public final class HydraCounters
         return resubmitted;
     }
 
-    /** Client commands this node appended to its region log. */
+    /**
+     * Log entries of client commands (global and regional) this node appended: {@link #submits()} plus
+     * {@link #regionalSubmits()} over this is the average batch size.
+     */
+    public long commandEntries()
+    {
+        return commandEntries;
+    }
+
+    /** Those of {@link #commandEntries()} that carried a batch (two commands or more). */
+    public long batchEntries()
+    {
+        return batchEntries;
+    }
+
+    /** Client commands that waited at this node for an entry of its own to apply before they were appended. */
+    public long queued()
+    {
+        return queued;
+    }
+
+    /** Client commands this node took for its region log (appended, or queued for the next batch). */
     public long submits()
     {
         return submits;
     }
 
-    /** Regional commands this node appended to its region log (ordered by the log alone). */
+    /** Regional commands this node took for its region log (ordered by the log alone). */
     public long regionalSubmits()
     {
         return regionalSubmits;

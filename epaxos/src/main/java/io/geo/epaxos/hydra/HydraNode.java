@@ -32,6 +32,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 
 /**
@@ -91,6 +92,42 @@ public final class HydraNode
         }
     }
 
+    /**
+     * Batching of client commands (docs/hydra.md, "Batching"): while {@code maxInFlight} entries of this node's client
+     * commands are in the region log and not yet applied here, new commands wait, and go together in the next entry
+     * (one EPaxos instance, so one PreAccept to each region) once one applies: at most {@code maxCommands} commands
+     * and the replica's {@code maxCommandBytes} per entry. At low load nothing waits; under load, batches grow with
+     * it. Global and regional commands wait apart (a batch never mixes them).
+     *
+     * @param maxCommands the most client commands in one entry, 1..{@link Command#MAX_BATCH_MEMBERS}; 1: no batches.
+     * @param maxInFlight entries of this node's client commands not yet applied beyond which commands wait, at
+     *                    least 1.
+     */
+    public record Batching(int maxCommands, int maxInFlight)
+    {
+        /** One entry per command, none waits: how a node starts. */
+        public static final Batching NONE = new Batching(1, Integer.MAX_VALUE);
+
+        public Batching
+        {
+            if (maxCommands < 1 || maxCommands > Command.MAX_BATCH_MEMBERS)
+            {
+                throw new IllegalArgumentException("maxCommands=" + maxCommands + " is invalid: expected 1.." +
+                    Command.MAX_BATCH_MEMBERS);
+            }
+            if (maxInFlight < 1)
+            {
+                throw new IllegalArgumentException("maxInFlight=" + maxInFlight + " is invalid: expected >= 1");
+            }
+        }
+
+        /** Commands that may wait at a node before it refuses more (its clients retry later). */
+        int maxQueued()
+        {
+            return maxInFlight == Integer.MAX_VALUE ? 0 : Math.max(1024, 4 * maxCommands);
+        }
+    }
+
     static final byte TICK = 1;
     static final byte SUBMIT = 2;
     static final byte MESSAGE = 3;
@@ -134,6 +171,12 @@ public final class HydraNode
      */
     private final HashSet<ClientRequest> resubmittedClients = new HashSet<>();
     private final HydraCounters counters = new HydraCounters();
+    private Batching batching = Batching.NONE;
+    /** Client commands waiting for an entry (see {@link Batching}): global ones and regional ones. */
+    private final ArrayDeque<Command> queuedGlobal = new ArrayDeque<>();
+    private final ArrayDeque<Command> queuedRegional = new ArrayDeque<>();
+    /** Entries of this node's client commands appended in this life and not yet applied (nor inside a snapshot). */
+    private int commandEntriesInFlight;
 
     /** True while applying an entry this node appended in this life: its copy's output is ours to send. */
     private boolean acting;
@@ -283,14 +326,102 @@ public final class HydraNode
      */
     public boolean submit(final Command command, final long nowNs)
     {
-        final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
-        if (!append(SUBMIT, region, carrier, nowNs))
+        if (command.isBatch())
+        {
+            throw new IllegalArgumentException("clients submit commands, not batches: " + command);
+        }
+        if (!take(SUBMIT, queuedGlobal, command, nowNs))
         {
             return false;
         }
-        waitingClients.add(clientKey(command));
         counters.submits++;
         return true;
+    }
+
+    /**
+     * Sets how this node batches its clients' commands (see {@link Batching}); {@link Batching#NONE} until called.
+     * Commands already waiting go by the new settings.
+     */
+    public void batching(final Batching batching)
+    {
+        this.batching = java.util.Objects.requireNonNull(batching, "batching");
+    }
+
+    /** Appends a client's command, or has it wait for the next batch; false if refused (nothing kept then). */
+    private boolean take(final byte kind, final ArrayDeque<Command> queue, final Command command, final long nowNs)
+    {
+        if (queue.isEmpty() && commandEntriesInFlight < batching.maxInFlight())
+        {
+            if (!appendCommand(kind, command, nowNs))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            if (queue.size() >= batching.maxQueued())
+            {
+                counters.refused++;
+                return false;
+            }
+            queue.add(command);
+            counters.queued++;
+        }
+        waitingClients.add(clientKey(command));
+        return true;
+    }
+
+    /** Appends an entry of client commands (one, or a batch) of {@code kind} SUBMIT or REGIONAL. */
+    private boolean appendCommand(final byte kind, final Command command, final long nowNs)
+    {
+        final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
+        if (!append(kind, region, carrier, nowNs))
+        {
+            return false;
+        }
+        counters.commandEntries++;
+        if (command.isBatch())
+        {
+            counters.batchEntries++;
+        }
+        return true;
+    }
+
+    /** Appends waiting commands, batched, while fewer than maxInFlight entries of this node's commands wait. */
+    private void flushQueued(final long nowNs)
+    {
+        flushQueue(SUBMIT, queuedGlobal, nowNs);
+        flushQueue(REGIONAL, queuedRegional, nowNs);
+    }
+
+    private void flushQueue(final byte kind, final ArrayDeque<Command> queue, final long nowNs)
+    {
+        while (!queue.isEmpty() && commandEntriesInFlight < batching.maxInFlight())
+        {
+            final ArrayList<Command> batch = new ArrayList<>();
+            long bytes = 24;
+            int ops = 0;
+            while (!queue.isEmpty() && batch.size() < batching.maxCommands())
+            {
+                final Command next = queue.peekFirst();
+                if (!batch.isEmpty() && (bytes + next.encodedSize() > replicaConfig.maxCommandBytes() ||
+                    ops + next.opCount() > Command.MAX_BATCH_OPS))
+                {
+                    break;
+                }
+                bytes += next.encodedSize();
+                ops += next.opCount();
+                batch.add(queue.pollFirst());
+            }
+            if (!appendCommand(kind, batch.size() == 1 ? batch.get(0) : Command.batch(batch), nowNs))
+            {
+                for (int i = batch.size() - 1; i >= 0; i--)
+                {
+                    queue.addFirst(batch.get(i));
+                }
+                return; // the log is full: again after the next input
+            }
+        }
     }
 
     /**
@@ -303,16 +434,15 @@ public final class HydraNode
      */
     public boolean submitRegional(final Command command, final long nowNs)
     {
-        if (command.clientId() < 0)
+        if (command.clientId() < 0 || command.isBatch())
         {
-            throw new IllegalArgumentException("client ids are never negative: " + command.clientId());
+            throw new IllegalArgumentException("client ids are never negative, and clients submit commands: " +
+                command);
         }
-        final PreAccept carrier = new PreAccept(0, InstanceId.of(region, 1), command, 0, Deps.EMPTY);
-        if (!append(REGIONAL, region, carrier, nowNs))
+        if (!take(REGIONAL, queuedRegional, command, nowNs))
         {
             return false;
         }
-        waitingClients.add(clientKey(command));
         counters.regionalSubmits++;
         return true;
     }
@@ -344,6 +474,7 @@ public final class HydraNode
         hostNowNs = nowNs;
         log.onMessage(fromNode, message, nowNs);
         resubmit(nowNs);
+        flushQueued(nowNs);
     }
 
     /** An EPaxos message from region {@code fromRegion}: appended to the log, handled when applied. */
@@ -366,6 +497,7 @@ public final class HydraNode
         hostNowNs = nowNs;
         log.onTick(nowNs);
         resubmit(nowNs);
+        flushQueued(nowNs);
         takeOver();
         if (snapshotting != null && log.appliedIndex() - lastSnapshotSlot >= snapshotting.everySlots())
         {
@@ -389,6 +521,7 @@ public final class HydraNode
     {
         hostNowNs = nowNs;
         log.onSynced(nowNs);
+        flushQueued(nowNs);
     }
 
     /**
@@ -470,6 +603,10 @@ public final class HydraNode
             return false;
         }
         appended.put(sequence, what);
+        if (what.carrier() != null)
+        {
+            commandEntriesInFlight++;
+        }
         return true;
     }
 
@@ -487,7 +624,12 @@ public final class HydraNode
         {
             return;
         }
-        acting = entry.origin() == nodeId && appended.remove(entry.sequence()) != null;
+        final Appended own = entry.origin() == nodeId ? appended.remove(entry.sequence()) : null;
+        acting = own != null;
+        if (own != null && own.carrier() != null)
+        {
+            commandEntriesInFlight--;
+        }
         applyingOrigin = entry.origin();
         applyingIncarnation = entry.sequence() >>> 32;
         if (applyingIncarnation > latestIncarnation[entry.origin()])
@@ -562,20 +704,35 @@ public final class HydraNode
     private void applyRegional(final long slot, final Command command)
     {
         final long instance = regionalInstance(region, slot);
-        final Op[] ops = new Op[command.opCount()];
-        for (int i = 0; i < ops.length; i++)
+        final Result[][] results = stateMachine.applyAll(instance, inRegionalSessions(command));
+        counters.regionalApplied += command.memberCount();
+        for (int m = 0; m < command.memberCount(); m++)
         {
-            ops[i] = command.op(i);
+            final Command member = command.member(m);
+            if (waitingClients.remove(clientKey(member)))
+            {
+                resubmittedClients.remove(clientKey(member));
+                responder.onCommitted(instance, member, true);
+                responder.onExecuted(instance, member, results[m], true);
+            }
         }
-        final Command session = Command.of(regionalSession(command.clientId()), command.requestNumber(), ops);
-        final Result[] results = stateMachine.apply(instance, session);
-        counters.regionalApplied++;
-        if (waitingClients.remove(clientKey(command)))
+    }
+
+    /** The command (or each member of a batch) under its client's regional session ({@link #regionalSession}). */
+    private static Command inRegionalSessions(final Command command)
+    {
+        final ArrayList<Command> members = new ArrayList<>(command.memberCount());
+        for (int m = 0; m < command.memberCount(); m++)
         {
-            resubmittedClients.remove(clientKey(command));
-            responder.onCommitted(instance, command, true);
-            responder.onExecuted(instance, command, results, true);
+            final Command member = command.member(m);
+            final Op[] ops = new Op[member.opCount()];
+            for (int i = 0; i < ops.length; i++)
+            {
+                ops[i] = member.op(i);
+            }
+            members.add(Command.of(regionalSession(member.clientId()), member.requestNumber(), ops));
         }
+        return members.size() == 1 ? members.get(0) : Command.batch(members);
     }
 
     private record ClientRequest(long clientId, long requestNumber)
@@ -745,16 +902,27 @@ public final class HydraNode
     {
         while (!resubmit.isEmpty())
         {
-            final Appended command = resubmit.peekFirst();
-            final PreAccept carrier = (PreAccept)command.carrier();
-            if (waitingClients.contains(clientKey(carrier.command())) &&
-                !append(command.kind(), region, carrier, nowNs))
+            final Appended entry = resubmit.peekFirst();
+            final Command command = ((PreAccept)entry.carrier()).command();
+            final ArrayList<Command> waiting = new ArrayList<>(command.memberCount());
+            for (int m = 0; m < command.memberCount(); m++)
+            {
+                if (waitingClients.contains(clientKey(command.member(m))))
+                {
+                    waiting.add(command.member(m));
+                }
+            }
+            if (!waiting.isEmpty() &&
+                !appendCommand(entry.kind(), waiting.size() == 1 ? waiting.get(0) : Command.batch(waiting), nowNs))
             {
                 return; // the log is full: again on the next tick
             }
             resubmit.pollFirst();
-            resubmittedClients.add(clientKey(carrier.command()));
-            counters.resubmitted++;
+            for (final Command member : waiting)
+            {
+                resubmittedClients.add(clientKey(member));
+            }
+            counters.resubmitted += waiting.size();
         }
     }
 
@@ -782,6 +950,7 @@ public final class HydraNode
             final Appended what = appended.remove(sequence);
             if (what != null && what.carrier() != null)
             {
+                commandEntriesInFlight--;
                 // Its effect is in the snapshot but its outcome is not known here: the same command (same client
                 // and request number) goes into the log again; the dedup table answers it with the recorded results
                 // if it was applied, and a read is simply read again.

@@ -81,10 +81,13 @@ public final class Op
         return delta;
     }
 
-    /** Bytes this op adds to a message, for size limits. */
+    /**
+     * Bytes this op adds to a message, for size limits: at least what the wire codec and the write-ahead log spend
+     * on it (23 and at most 22 bytes besides the key and values).
+     */
     public int encodedSize()
     {
-        return 16 + key.length() + (value == null ? 0 : value.length) + (expected == null ? 0 : expected.length);
+        return 24 + key.length() + (value == null ? 0 : value.length) + (expected == null ? 0 : expected.length);
     }
 
     @Override

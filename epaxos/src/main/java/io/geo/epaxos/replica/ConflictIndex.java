@@ -85,13 +85,13 @@ final class ConflictIndex
             final Key key = command.op(i).key();
             entries.computeIfAbsent(key, k -> new Entry()).add(id, command.writes(key));
         }
-        if (command.hasSession())
+        for (int i = 0; i < command.sessionCount(); i++)
         {
-            Entry session = sessions.get(command.clientId());
+            Entry session = sessions.get(command.session(i));
             if (session == null)
             {
                 session = new Entry();
-                sessions.put(command.clientId(), session);
+                sessions.put(command.session(i), session);
             }
             session.add(id, true);
         }
@@ -112,15 +112,15 @@ final class ConflictIndex
                 }
             }
         }
-        if (command.hasSession())
+        for (int i = 0; i < command.sessionCount(); i++)
         {
-            final Entry session = sessions.get(command.clientId());
+            final Entry session = sessions.get(command.session(i));
             if (session != null)
             {
                 session.remove(id);
                 if (session.size == 0)
                 {
-                    sessions.remove(command.clientId());
+                    sessions.remove(command.session(i));
                 }
             }
         }
@@ -147,10 +147,10 @@ final class ConflictIndex
                 }
             }
         }
-        final Entry session = command.hasSession() ? sessions.get(command.clientId()) : null;
-        if (session != null)
+        for (int i = 0; i < command.sessionCount(); i++)
         {
-            for (int j = 0; j < session.size; j++)
+            final Entry session = sessions.get(command.session(i));
+            for (int j = 0; session != null && j < session.size; j++)
             {
                 if (session.ids[j] != self)
                 {
@@ -189,9 +189,9 @@ final class ConflictIndex
                 dropIf(entries.get(key), id, other -> Arrays.binarySearch(deps, other) >= 0);
             }
         }
-        if (command.hasSession())
+        for (int i = 0; i < command.sessionCount(); i++)
         {
-            dropIf(sessions.get(command.clientId()), id, other -> Arrays.binarySearch(deps, other) >= 0);
+            dropIf(sessions.get(command.session(i)), id, other -> Arrays.binarySearch(deps, other) >= 0);
         }
     }
 
@@ -206,9 +206,9 @@ final class ConflictIndex
                 dropIf(entries.get(key), id, executed);
             }
         }
-        if (command.hasSession())
+        for (int i = 0; i < command.sessionCount(); i++)
         {
-            dropIf(sessions.get(command.clientId()), id, executed);
+            dropIf(sessions.get(command.session(i)), id, executed);
         }
     }
 

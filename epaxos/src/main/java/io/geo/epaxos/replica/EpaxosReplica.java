@@ -155,19 +155,24 @@ public final class EpaxosReplica
      *
      * @return the instance id, or {@link InstanceId#NONE} if the command was rejected at once.
      */
-    public long submit(final Command command, final long nowNs)
+    public long submit(final Command submitted, final long nowNs)
     {
-        final String invalid = validate(command);
+        final Command command = submitted.isBatch() ? validMembers(submitted) : submitted;
+        if (command == null)
+        {
+            return InstanceId.NONE; // every member was invalid, and rejected
+        }
+        final String invalid = command.isBatch() ? validateBatch(command) : validate(command);
         if (invalid != null)
         {
-            counters.rejectedInvalid++;
-            responder.onRejected(command, Rejection.INVALID, invalid);
+            counters.rejectedInvalid += command.memberCount();
+            rejectAll(command, Rejection.INVALID, invalid);
             return InstanceId.NONE;
         }
         if (inFlightCommands >= config.maxInFlightCommands() || instances.size() >= config.maxLiveInstances())
         {
-            counters.rejectedOverload++;
-            responder.onRejected(command, Rejection.OVERLOADED,
+            counters.rejectedOverload += command.memberCount();
+            rejectAll(command, Rejection.OVERLOADED,
                 "in flight " + inFlightCommands + "/" + config.maxInFlightCommands() +
                 ", live instances " + instances.size() + "/" + config.maxLiveInstances());
             return InstanceId.NONE;
@@ -185,7 +190,7 @@ public final class EpaxosReplica
         inst.voteBallot = inst.promisedBallot;
         inst.identical = true;
         inst.clientCommand = command;
-        inFlightCommands++;
+        inFlightCommands += command.memberCount();
         counters.proposed++;
         persist(inst);
 
@@ -527,7 +532,10 @@ public final class EpaxosReplica
         counters.committed++;
         if (inst.clientCommand != null && inst.clientCommand.equals(command))
         {
-            responder.onCommitted(inst.id, command, inst.committedOnFastPath);
+            for (int i = 0; i < command.memberCount(); i++)
+            {
+                responder.onCommitted(inst.id, command.member(i), inst.committedOnFastPath);
+            }
         }
         // Execution waits until the host reports this commit durable (onSynced): a state machine change must
         // never get ahead of the commit it comes from, or a crash could leave it applied in an order recovery
@@ -943,7 +951,7 @@ public final class EpaxosReplica
     private void execute(final Instance inst, final long nowNs)
     {
         final Command command = inst.command;
-        final Result[] results = command.isNoop() ? new Result[0] : stateMachine.apply(inst.id, command);
+        final Result[][] results = command.isNoop() ? null : stateMachine.applyAll(inst.id, command);
         inst.status = Status.EXECUTED;
         persist(inst);
         counters.executed++;
@@ -964,14 +972,17 @@ public final class EpaxosReplica
         {
             final Command submitted = inst.clientCommand;
             inst.clientCommand = null;
-            inFlightCommands--;
+            inFlightCommands -= submitted.memberCount();
             if (submitted.equals(command))
             {
-                responder.onExecuted(inst.id, command, results, inst.committedOnFastPath);
+                for (int i = 0; i < command.memberCount(); i++)
+                {
+                    responder.onExecuted(inst.id, command.member(i), results[i], inst.committedOnFastPath);
+                }
             }
             else
             {
-                responder.onRejected(submitted, Rejection.ABORTED,
+                rejectAll(submitted, Rejection.ABORTED,
                     "instance " + InstanceId.toString(inst.id) + " was recovered as a no-op");
             }
         }
@@ -1281,6 +1292,66 @@ public final class EpaxosReplica
         }
         Arrays.sort(scanScratch, 0, n);
         return n;
+    }
+
+    /** Tells every member's client (a plain command is its own member) that it will never be executed. */
+    private void rejectAll(final Command command, final Rejection reason, final String detail)
+    {
+        for (int i = 0; i < command.memberCount(); i++)
+        {
+            responder.onRejected(command.member(i), reason, detail);
+        }
+    }
+
+    /**
+     * A batch without its invalid members, which are rejected one by one (one bad command does not sink the others):
+     * the batch itself, a smaller one, the one valid member, or null if none is valid.
+     */
+    private Command validMembers(final Command batch)
+    {
+        ArrayList<Command> valid = null;
+        for (int i = 0; i < batch.memberCount(); i++)
+        {
+            final Command member = batch.member(i);
+            final String invalid = validate(member);
+            if (invalid != null)
+            {
+                if (valid == null)
+                {
+                    valid = new ArrayList<>();
+                    for (int j = 0; j < i; j++)
+                    {
+                        valid.add(batch.member(j));
+                    }
+                }
+                counters.rejectedInvalid++;
+                responder.onRejected(member, Rejection.INVALID, invalid);
+            }
+            else if (valid != null)
+            {
+                valid.add(member);
+            }
+        }
+        if (valid == null)
+        {
+            return batch;
+        }
+        return valid.isEmpty() ? null : valid.size() == 1 ? valid.get(0) : Command.batch(valid);
+    }
+
+    /** Limits on a batch whose members are valid: the whole must fit one message. */
+    private String validateBatch(final Command batch)
+    {
+        if (batch.opCount() > Command.MAX_BATCH_OPS)
+        {
+            return "batch has " + batch.opCount() + " ops; the limit is " + Command.MAX_BATCH_OPS;
+        }
+        if (batch.encodedSize() > config.maxCommandBytes())
+        {
+            return "batch of " + batch.memberCount() + " commands is " + batch.encodedSize() + " bytes; the limit is " +
+                config.maxCommandBytes();
+        }
+        return null;
     }
 
     private String validate(final Command command)
@@ -1647,6 +1718,13 @@ public final class EpaxosReplica
         }
         final Instance inst = instances.get(instance);
         return inst == null ? Status.NONE : inst.status;
+    }
+
+    /** The command a live instance holds here (voted or committed), or null: for tests and verifiers. */
+    public Command command(final long instance)
+    {
+        final Instance inst = instances.get(instance);
+        return inst == null ? null : inst.command;
     }
 
     /** Committed attributes of a live instance, or null: for verifiers. */

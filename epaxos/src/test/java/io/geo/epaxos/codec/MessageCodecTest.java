@@ -79,7 +79,7 @@ class MessageCodecTest
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Command batch()
+    private static Command multiOpCommand()
     {
         return Command.of(
             42,
@@ -140,10 +140,82 @@ class MessageCodecTest
 
     // ---- round trips ----
 
+    /** Three client commands, the first of two ops, in one batch. */
+    private static Command clientBatch()
+    {
+        return Command.batch(java.util.List.of(
+            Command.of(7, 1, Op.put(key("a"), utf8("1")), Op.get(key("b"))),
+            Command.of(8, 1, Op.incr(key("c"), 5)),
+            Command.of(7, 2, Op.delete(key("a")))));
+    }
+
+    @Test
+    void shouldRoundTripBatchesInEveryMessageThatCarriesACommand() throws CodecException
+    {
+        final Message[] messages = {
+            new PreAccept(Ballot.initial(1), L1, clientBatch(), 12, DEPS),
+            new Accept(Ballot.of(2, 4), L2, clientBatch(), 99, DEPS),
+            new Commit(L1, clientBatch(), 3, DEPS),
+            new PrepareReply(1, L1, true, 0, Status.ACCEPTED, 1, clientBatch(), 1, DEPS, false),
+        };
+        for (final Message message : messages)
+        {
+            final Message decoded = roundTrip(2, message);
+            assertMessageEquals(message, decoded);
+            assertEquals(1, new MessageHeaderDecoder().wrap(frame(message), 0).version(), "a batch is version 1");
+        }
+        final Command decoded = ((Commit)roundTrip(2, new Commit(L1, clientBatch(), 3, DEPS))).command();
+        assertTrue(decoded.isBatch());
+        assertEquals(3, decoded.memberCount());
+        assertEquals(Command.of(8, 1, Op.incr(key("c"), 5)), decoded.member(1));
+        assertEquals(0, new MessageHeaderDecoder().wrap(frame(preAccept(Op.get(key("k")))), 0).version(),
+            "a plain command is version 0, the bytes of the schema before batches");
+    }
+
+    @Test
+    void shouldRejectMalformedBatches() throws CodecException
+    {
+        final UnsafeBuffer valid = frame(new Commit(L1, clientBatch(), 3, DEPS));
+        final int members = valid.capacity() - 4 - 3 * 18; // the members group ends the frame
+        final int firstOpCount = members + 4 + 16;
+        assertRejected(patched(valid, b -> b.putShort(firstOpCount, (short)1, LE)), "take 3 of its 4 ops");
+        assertRejected(patched(valid, b -> b.putShort(firstOpCount, (short)0, LE)), "has 0 ops");
+        assertRejected(patched(valid, b -> b.putShort(firstOpCount, (short)3, LE)), "0 left of 4");
+        assertRejected(patched(valid, b -> b.putShort(members, (short)17, LE)), "group block length");
+        final int clientId = HEADER + CommitDecoder.clientIdEncodingOffset();
+        assertRejected(patched(valid, b -> b.putLong(clientId, 7, LE)), "a batch with clientId 7");
+        // a version 1 frame must carry a batch, and a plain command must not be relabelled as one
+        assertRejected(patched(frame(new Prepare(1, L1)), b -> b.putShort(
+            MessageHeaderEncoder.versionEncodingOffset(), (short)1, LE)), "carries no batch");
+        final UnsafeBuffer plain = frame(new Commit(L1, multiOpCommand(), 3, DEPS));
+        final UnsafeBuffer relabelled = new UnsafeBuffer(new byte[plain.capacity() + 4]);
+        relabelled.putBytes(0, plain, 0, plain.capacity());
+        relabelled.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)1, LE);
+        relabelled.putShort(plain.capacity(), (short)18, LE); // an empty members group
+        assertRejected(relabelled, "without a batch");
+        relabelled.putShort(plain.capacity() + 2, (short)1, LE); // one member: truncated before its fields
+        assertRejected(relabelled, "");
+    }
+
+    @Test
+    void shouldRefuseBatchesBeyondTheLimits()
+    {
+        final java.util.ArrayList<Command> wide = new java.util.ArrayList<>();
+        for (int i = 0; i < 17; i++)
+        {
+            final Op[] ops = new Op[MessageCodec.MAX_OPS];
+            Arrays.fill(ops, Op.get(key("k")));
+            wide.add(Command.of(i + 1, 1, ops));
+        }
+        final CodecException ex = assertThrows(CodecException.class,
+            () -> MessageCodec.encodedLength(new Commit(L1, Command.batch(wide), 1, DEPS)));
+        assertTrue(ex.getMessage().contains("more than " + Command.MAX_BATCH_OPS), ex.getMessage());
+    }
+
     @Test
     void shouldRoundTripPreAccept() throws CodecException
     {
-        roundTrip(1, new PreAccept(Ballot.initial(1), L1, batch(), 12, DEPS));
+        roundTrip(1, new PreAccept(Ballot.initial(1), L1, multiOpCommand(), 12, DEPS));
     }
 
     @Test
@@ -157,7 +229,7 @@ class MessageCodecTest
     @Test
     void shouldRoundTripAccept() throws CodecException
     {
-        roundTrip(4, new Accept(Ballot.of(2, 4), L2, batch(), 99, DEPS));
+        roundTrip(4, new Accept(Ballot.of(2, 4), L2, multiOpCommand(), 99, DEPS));
     }
 
     @Test
@@ -170,7 +242,7 @@ class MessageCodecTest
     @Test
     void shouldRoundTripCommit() throws CodecException
     {
-        roundTrip(1, new Commit(L1, batch(), 12, DEPS));
+        roundTrip(1, new Commit(L1, multiOpCommand(), 12, DEPS));
     }
 
     @Test
@@ -185,7 +257,7 @@ class MessageCodecTest
         for (final Status status : Status.values())
         {
             final PrepareReply reply = new PrepareReply(
-                Ballot.of(1, 3), L1, true, 0, status, Ballot.initial(1), batch(), 12, DEPS, status.ordinal() % 2 == 0);
+                Ballot.of(1, 3), L1, true, 0, status, Ballot.initial(1), multiOpCommand(), 12, DEPS, status.ordinal() % 2 == 0);
             final PrepareReply decoded = (PrepareReply)roundTrip(2, reply);
             assertSame(status, decoded.status());
         }
@@ -269,7 +341,7 @@ class MessageCodecTest
         final long[] deps = new long[MessageCodec.MAX_DEPS];
         Arrays.setAll(deps, i -> InstanceId.of(i % 3, 1 + i));
         Arrays.sort(deps);
-        roundTrip(1, new PreAccept(Ballot.initial(1), L1, batch(), 1, deps));
+        roundTrip(1, new PreAccept(Ballot.initial(1), L1, multiOpCommand(), 1, deps));
         roundTrip(1, new PreAcceptReply(Ballot.initial(1), L1, true, 1, deps, false, 0));
 
         final Op[] ops = new Op[MessageCodec.MAX_OPS];
@@ -291,7 +363,7 @@ class MessageCodecTest
     @Test
     void shouldEncodeAtAnOffsetAndDecodeFromTheMiddleOfABuffer() throws CodecException
     {
-        final Message message = new PreAccept(Ballot.initial(1), L1, batch(), 12, DEPS);
+        final Message message = new PreAccept(Ballot.initial(1), L1, multiOpCommand(), 12, DEPS);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         buffer.setMemory(0, buffer.capacity(), (byte)0x5A);
         final int length = codec.encode(7, message, buffer, 101);
@@ -307,7 +379,7 @@ class MessageCodecTest
     @Test
     void shouldGrowAnExpandableBuffer() throws CodecException
     {
-        final Message message = new Commit(L1, batch(), 12, DEPS);
+        final Message message = new Commit(L1, multiOpCommand(), 12, DEPS);
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(8);
         final int length = codec.encode(1, message, buffer, 16);
         assertMessageEquals(message, codec.decode(buffer, 16, length).message());
@@ -316,7 +388,7 @@ class MessageCodecTest
     @Test
     void shouldDecodeIndependentlyOfTheSourceBuffer() throws CodecException
     {
-        final Message message = new Commit(L1, batch(), 12, DEPS);
+        final Message message = new Commit(L1, multiOpCommand(), 12, DEPS);
         final UnsafeBuffer buffer = frame(message);
         final Message decoded = codec.decode(buffer, 0, buffer.capacity()).message();
         buffer.setMemory(0, buffer.capacity(), (byte)0);
@@ -356,13 +428,13 @@ class MessageCodecTest
     void shouldUseTheDocumentedTemplateIds() throws CodecException
     {
         final Message[] messages = {
-            new PreAccept(1, L1, batch(), 1, DEPS),
+            new PreAccept(1, L1, multiOpCommand(), 1, DEPS),
             new PreAcceptReply(1, L1, true, 1, DEPS, true, 0),
-            new Accept(1, L1, batch(), 1, DEPS),
+            new Accept(1, L1, multiOpCommand(), 1, DEPS),
             new AcceptReply(1, L1, true, 0),
-            new Commit(L1, batch(), 1, DEPS),
+            new Commit(L1, multiOpCommand(), 1, DEPS),
             new Prepare(1, L1),
-            new PrepareReply(1, L1, true, 0, Status.COMMITTED, 1, batch(), 1, DEPS, false),
+            new PrepareReply(1, L1, true, 0, Status.COMMITTED, 1, multiOpCommand(), 1, DEPS, false),
             new ExecutedWatermarks(new long[]{ 1 }),
         };
         for (int i = 0; i < messages.length; i++)
@@ -385,13 +457,13 @@ class MessageCodecTest
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
 
         final Message[] messages = {
-            new PreAccept(1, L1, batch(), 1, DEPS),
+            new PreAccept(1, L1, multiOpCommand(), 1, DEPS),
             new PreAcceptReply(1, L1, true, 1, DEPS, true, 0),
-            new Accept(1, L1, batch(), 1, DEPS),
+            new Accept(1, L1, multiOpCommand(), 1, DEPS),
             new AcceptReply(1, L1, true, 0),
             new Commit(L1, Command.NOOP, 1, Deps.EMPTY),
             new Prepare(1, L1),
-            new PrepareReply(1, L1, true, 0, Status.COMMITTED, 1, batch(), 1, DEPS, false),
+            new PrepareReply(1, L1, true, 0, Status.COMMITTED, 1, multiOpCommand(), 1, DEPS, false),
             new PrepareReply(1, L1, false, 5, Status.NONE, 0, null, 0, Deps.EMPTY, false),
             new ExecutedWatermarks(new long[]{ 1, 2, 3 }),
         };
@@ -424,16 +496,16 @@ class MessageCodecTest
     {
         final long[] deps = new long[MessageCodec.MAX_DEPS + 1];
         Arrays.setAll(deps, i -> InstanceId.of(0, 1 + i));
-        assertEncodeRejected(new PreAccept(1, L1, batch(), 1, deps), "MAX_DEPS");
+        assertEncodeRejected(new PreAccept(1, L1, multiOpCommand(), 1, deps), "MAX_DEPS");
         assertEncodeRejected(new PreAcceptReply(1, L1, true, 1, deps, true, 0), "MAX_DEPS");
     }
 
     @Test
     void shouldRejectUnsortedDuplicateOrNullDepsOnEncode()
     {
-        assertEncodeRejected(new Commit(L1, batch(), 1, new long[]{ 5, 3 }), "strictly increasing");
-        assertEncodeRejected(new Commit(L1, batch(), 1, new long[]{ 3, 3 }), "strictly increasing");
-        assertEncodeRejected(new Commit(L1, batch(), 1, null), "null deps");
+        assertEncodeRejected(new Commit(L1, multiOpCommand(), 1, new long[]{ 5, 3 }), "strictly increasing");
+        assertEncodeRejected(new Commit(L1, multiOpCommand(), 1, new long[]{ 3, 3 }), "strictly increasing");
+        assertEncodeRejected(new Commit(L1, multiOpCommand(), 1, null), "null deps");
     }
 
     @Test
@@ -487,7 +559,7 @@ class MessageCodecTest
     @Test
     void shouldRejectABufferThatIsTooSmall() throws CodecException
     {
-        final Message message = new Commit(L1, batch(), 12, DEPS);
+        final Message message = new Commit(L1, multiOpCommand(), 12, DEPS);
         final int length = MessageCodec.encodedLength(message);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
         assertThrows(CodecException.class, () -> codec.encode(1, message, buffer, 1));
@@ -520,11 +592,11 @@ class MessageCodecTest
     void shouldRejectEveryTruncationAndTrailingBytes() throws CodecException
     {
         final Message[] messages = {
-            new PreAccept(1, L1, batch(), 1, DEPS),
+            new PreAccept(1, L1, multiOpCommand(), 1, DEPS),
             new PreAcceptReply(1, L1, true, 1, DEPS, true, 0),
             new AcceptReply(1, L1, true, 0),
             new Prepare(1, L1),
-            new PrepareReply(1, L1, true, 0, Status.ACCEPTED, 1, batch(), 1, DEPS, false),
+            new PrepareReply(1, L1, true, 0, Status.ACCEPTED, 1, multiOpCommand(), 1, DEPS, false),
             new PrepareReply(1, L1, false, 7, Status.NONE, 0, null, 0, Deps.EMPTY, false),
             new ExecutedWatermarks(new long[]{ 1, 2 }),
             new Commit(L1, Command.NOOP, 0, Deps.EMPTY),
@@ -551,8 +623,10 @@ class MessageCodecTest
 
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.schemaIdEncodingOffset(), (short)1, LE)),
             "schema id");
-        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)1, LE)),
+        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)2, LE)),
             "schema version");
+        assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)1, LE)),
+            "carries no batch");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)0, LE)),
             "unknown template");
         assertRejected(patched(valid, b -> b.putShort(MessageHeaderEncoder.templateIdEncodingOffset(), (short)9, LE)),
@@ -619,7 +693,7 @@ class MessageCodecTest
     {
         assertRejected(rawPreAccept(1, MessageCodec.MAX_KEY_BYTES + 1, 0, DEPS), "key of");
         assertRejected(rawPreAccept(1, 1, MessageCodec.MAX_VALUE_BYTES + 1, DEPS), "value of");
-        assertRejected(rawPreAccept(MessageCodec.MAX_OPS + 1, 1, 0, DEPS), "more than the limit");
+        assertRejected(rawPreAccept(MessageCodec.MAX_OPS + 1, 1, 0, DEPS), "more than MAX_OPS");
         assertRejected(rawPreAccept(1, 1, 1, new long[]{ 3, 2 }), "strictly increasing");
         assertRejected(rawPreAccept(1, 1, 1, new long[]{ 2, 2 }), "strictly increasing");
 
@@ -639,7 +713,7 @@ class MessageCodecTest
         assertRejected(patched(withOp, b -> b.putByte(valuePresent, (byte)2)), "valuePresent");
         assertRejected(patched(withOp, b -> b.putByte(expectedPresent, (byte)-1)), "expectedPresent");
 
-        final UnsafeBuffer reply = frame(new PrepareReply(1, L1, true, 0, Status.ACCEPTED, 1, batch(), 1, DEPS, false));
+        final UnsafeBuffer reply = frame(new PrepareReply(1, L1, true, 0, Status.ACCEPTED, 1, multiOpCommand(), 1, DEPS, false));
         final int status = HEADER + PrepareReplyDecoder.statusEncodingOffset();
         final int ok = HEADER + PrepareReplyDecoder.okEncodingOffset();
         final int identical = HEADER + PrepareReplyDecoder.identicalEncodingOffset();
@@ -685,13 +759,14 @@ class MessageCodecTest
             .expectedPresent(BooleanType.FALSE).putKey(new byte[]{ 'k' }, 0, 1).putValue(new byte[0], 0, 0)
             .putExpected(new byte[0], 0, 0);
         encoder.depsCount(0);
+        withOps.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)0, LE);
         assertRejected(withOps, HEADER + encoder.encodedLength(), "without a command");
     }
 
     @Test
     void shouldDecodeToFreshMessagesWithTheRightTypes() throws CodecException
     {
-        final Message message = new PreAccept(Ballot.initial(1), L1, batch(), 12, DEPS);
+        final Message message = new PreAccept(Ballot.initial(1), L1, multiOpCommand(), 12, DEPS);
         final UnsafeBuffer buffer = frame(message);
         final Message first = codec.decode(buffer, 0, buffer.capacity()).message();
         final Message second = codec.decode(buffer, 0, buffer.capacity()).message();
@@ -756,6 +831,7 @@ class MessageCodecTest
         final int length = HEADER + encoder.encodedLength();
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[length]);
         frame.putBytes(0, buffer, 0, length);
+        frame.putShort(MessageHeaderEncoder.versionEncodingOffset(), (short)0, LE); // no batch: version 0
         return frame;
     }
 }

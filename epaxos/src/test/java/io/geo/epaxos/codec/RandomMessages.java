@@ -24,14 +24,14 @@ import java.util.Random;
  * Seeded generator of valid messages, mostly small with edge values mixed in: extreme longs, empty and maximum-size
  * keys and values, null versus empty values, no-op and null commands, empty and large deps.
  */
-final class RandomMessages
+public final class RandomMessages
 {
     private static final long[] EDGE_LONGS =
         { 0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE, 0xFFFF, 1L << 48, InstanceId.MAX_NUMBER };
 
     private final Random random;
 
-    RandomMessages(final long seed)
+    public RandomMessages(final long seed)
     {
         this.random = new Random(seed);
     }
@@ -112,12 +112,41 @@ final class RandomMessages
         return random.nextLong();
     }
 
-    Command command()
+    public Command command()
     {
         if (random.nextInt(10) == 0)
         {
             return Command.NOOP;
         }
+        if (random.nextInt(8) == 0)
+        {
+            return batch();
+        }
+        return plainCommand();
+    }
+
+    /** A batch of 2..64 plain commands (sometimes of the same client), or rarely of many small ones. */
+    public Command batch()
+    {
+        final int members = random.nextInt(40) == 0 ? 2 + random.nextInt(Command.MAX_BATCH_MEMBERS / 4) :
+            2 + random.nextInt(63);
+        final java.util.ArrayList<Command> list = new java.util.ArrayList<>(members);
+        for (int i = 0; i < members; i++)
+        {
+            if (members > 64)
+            {
+                list.add(Command.of(1 + random.nextInt(100), i, op(true)));
+            }
+            else
+            {
+                list.add(plainCommand());
+            }
+        }
+        return Command.batch(list);
+    }
+
+    private Command plainCommand()
+    {
         final int choice = random.nextInt(50);
         final int opCount;
         if (choice == 0)

@@ -160,6 +160,74 @@ class HydraNodeTest
     }
 
     @Test
+    void shouldBatchCommandsThatArriveWhileAnEntryOfTheNodeIsInFlightIntoOneInstance()
+    {
+        final Region region = new Region();
+        region.nodes[2].batching(new HydraNode.Batching(64, 1));
+        region.run(150);
+        region.wan.clear();
+        final List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            commands.add(put(10 + i, "k" + i, "v" + i));
+            assertTrue(region.nodes[2].submit(commands.get(i), region.nowNs));
+        }
+        assertEquals(1, region.nodes[2].counters().commandEntries(), "the first went at once, four wait");
+        assertEquals(4, region.nodes[2].counters().queued());
+        region.run(5);
+
+        assertEquals(2, region.nodes[2].counters().commandEntries(), "the four in one entry once the first applied");
+        assertEquals(1, region.nodes[2].counters().batchEntries());
+        final Command batch = region.nodes[0].replica().command(InstanceId.of(0, 2));
+        assertEquals(Command.batch(commands.subList(1, 5)), batch, "one instance, every copy alike");
+        final List<WanSend> preAccepts = region.wan.stream().filter(w -> w.message() instanceof PreAccept).toList();
+        assertEquals(4, preAccepts.size(), "two instances, one PreAccept to each other region each: " + region.wan);
+    }
+
+    @Test
+    void shouldAnswerEachRegionalCommandOfABatchOnceAndApplyThemInOrderEverywhere()
+    {
+        final Region region = new Region();
+        region.nodes[1].batching(new HydraNode.Batching(3, 1));
+        region.run(150);
+        final List<Command> commands = new ArrayList<>();
+        for (int i = 0; i < 7; i++)
+        {
+            commands.add(Command.of(20 + i % 2, 1 + i / 2, Op.put(Key.of("r0/k"), ("v" + i).getBytes(
+                StandardCharsets.UTF_8))));
+            assertTrue(region.nodes[1].submitRegional(commands.get(i), region.nowNs));
+        }
+        region.run(10);
+
+        assertEquals(new java.util.HashSet<>(commands), new java.util.HashSet<>(region.executed));
+        assertEquals(7, region.executed.size(), "each answered once");
+        assertEquals(3, region.nodes[1].counters().commandEntries(), "1 at once, then batches of at most 3: 3 + 3");
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals("v6", new String(region.states[i].get(Key.of("r0/k")), StandardCharsets.UTF_8),
+                "applied in submission order on node " + i);
+        }
+    }
+
+    @Test
+    void shouldRefuseCommandsOnceTooManyWait()
+    {
+        final Region region = new Region();
+        final HydraNode.Batching batching = new HydraNode.Batching(2, 1);
+        region.nodes[0].batching(batching);
+        region.run(150);
+        int taken = 0;
+        while (region.nodes[0].submitRegional(put(100 + taken, "r0/q" + taken, "v"), region.nowNs))
+        {
+            taken++;
+            assertTrue(taken < 10_000, "never refuses");
+        }
+        assertEquals(1 + batching.maxQueued(), taken, "one in flight and the queue full");
+        region.run(200); // (regional commands: this region alone orders them)
+        assertEquals(taken, region.executed.size(), "every command taken is executed: " + region.executed.size());
+    }
+
+    @Test
     void shouldRebuildTheReplicaFromTheLogAfterARestart()
     {
         final Region region = new Region();

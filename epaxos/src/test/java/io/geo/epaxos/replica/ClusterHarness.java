@@ -167,13 +167,20 @@ final class ClusterHarness
         @Override
         public Result[] apply(final long instance, final Command command)
         {
+            return applyAll(instance, command)[0];
+        }
+
+        /** A whole instance: its command, or every member of its batch. */
+        @Override
+        public Result[][] applyAll(final long instance, final Command command)
+        {
             if (executed.containsKey(instance))
             {
                 violations.add("replica " + id + " applied instance " + InstanceId.toString(instance) + " again");
             }
             executed.put(instance, command);
             executionOrder.add(instance);
-            return stateMachine.apply(instance, command);
+            return stateMachine.applyAll(instance, command);
         }
 
         @Override

@@ -166,6 +166,8 @@ public final class HydraSimulation
                     }
                 },
                 this, this, snapshotting, clock());
+            node.batching(new HydraNode.Batching(config.batchMaxCommands,
+                config.batchMaxCommands == 1 ? Integer.MAX_VALUE : config.batchMaxInFlight));
             // a new life: the host's choice of targets starts afresh, as in a restarted sidecar
             targets = new RegionTargets(layout, id, retransmitTimeoutNs,
                 (toNode, message) -> sendWanTo(this, members[toNode], message));
@@ -241,12 +243,22 @@ public final class HydraSimulation
         @Override
         public Result[] apply(final long instance, final Command command)
         {
+            return applyAll(instance, command)[0]; // (the node applies instances whole: applyAll)
+        }
+
+        @Override
+        public Result[][] applyAll(final long instance, final Command command)
+        {
             if (!life.executed().containsKey(instance))
             {
                 life.executed().put(instance, command);
                 life.order().addLong(instance);
+                if (command.isBatch())
+                {
+                    batchSizes.put(instance, command.memberCount());
+                }
             }
-            return stateMachine.apply(instance, command);
+            return stateMachine.applyAll(instance, command);
         }
 
         @Override
@@ -313,6 +325,8 @@ public final class HydraSimulation
     private final HashMap<Long, Prefix> prefixes = new HashMap<>();
     private final List<String> snapshotViolations = new ArrayList<>();
     private long regionSnapshotsKept;
+    /** The size of every batch executed anywhere, by instance. */
+    private final HashMap<Long, Integer> batchSizes = new HashMap<>();
     private long installedByEndedLives;
     private long maxRegionSnapshotBytes;
     private final LongArrayList[] latenciesNs;
@@ -1068,6 +1082,34 @@ public final class HydraSimulation
         return ((long)region << 48) | slot;
     }
 
+    /** Batches (instances of two client commands or more) executed. */
+    public long batches()
+    {
+        return batchSizes.size();
+    }
+
+    /** Client commands executed inside batches. */
+    public long batchedCommands()
+    {
+        long commands = 0;
+        for (final int size : batchSizes.values())
+        {
+            commands += size;
+        }
+        return commands;
+    }
+
+    /** The largest batch executed. */
+    public int largestBatch()
+    {
+        int largest = 0;
+        for (final int size : batchSizes.values())
+        {
+            largest = Math.max(largest, size);
+        }
+        return largest;
+    }
+
     /** Region snapshots the nodes' hosts kept (taken, or installed from a peer). */
     public long regionSnapshotsKept()
     {
@@ -1311,6 +1353,6 @@ public final class HydraSimulation
         return new SimResult(config.seed, regions, issued, okCount, failCount, infoCount, fast, slow, recoveries,
             crashes, partitions, wanMessages, messagesDropped, wanBytes, events, nowNs, wallNs, checkNs, traceHash,
             live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies, commitLatencies,
-            history, regionalLatencies);
+            history, regionalLatencies, batches(), batchedCommands());
     }
 }

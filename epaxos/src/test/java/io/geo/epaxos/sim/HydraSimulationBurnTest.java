@@ -3,11 +3,13 @@ package io.geo.epaxos.sim;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fault seeds through the Hydra simulator (region log groups under EPaxos) with every verifier on. CI runs
  * {@code geo.hydra.seeds} seeds (200, set in the parent pom) over 3 x 3 and 5 x 3 topologies, standard and heavy
- * faults, some with regional commands, plus a tenth more on 3 x 5; {@code -Dgeo.hydra.seeds=N} runs more. Failing
+ * faults, some with regional commands, plus a tenth more on 3 x 5 and a fifth with enough clients that commands
+ * travel in batches; {@code -Dgeo.hydra.seeds=N} runs more. Failing
  * seeds are printed with the
  * command that replays them.
  */
@@ -52,8 +54,27 @@ class HydraSimulationBurnTest
         burn(3, 5, Faults.HEAVY, 25, 20, SEEDS / 10, FIRST_SEED + 400_000);
     }
 
-    private static void burn(final int regions, final int nodesPerRegion, final Faults faults, final int conflict,
-        final int regional, final int seeds, final long firstSeed)
+    @Test
+    void shouldStaySafeAndLiveWithBatchesUnderHeavyFaults()
+    {
+        // 12 clients per region: a node often has commands waiting for its entry in flight, so about a quarter of
+        // the commands travel in batches (EPaxos instances and regional entries of several commands)
+        final SimRunner.Summary summary = burn(3, 3, Faults.HEAVY, 50, 20, SEEDS * 2 / 10, FIRST_SEED + 600_000, 12,
+            400);
+        assertTrue(summary.batchedCommands > summary.commands / 10, "batched " + summary.batchedCommands + " of " +
+            summary.commands);
+    }
+
+    private static SimRunner.Summary burn(final int regions, final int nodesPerRegion, final Faults faults,
+        final int conflict, final int regional, final int seeds, final long firstSeed)
+    {
+        return burn(regions, nodesPerRegion, faults, conflict, regional, seeds, firstSeed, 3,
+            Integer.getInteger("geo.hydra.commands", 200));
+    }
+
+    private static SimRunner.Summary burn(final int regions, final int nodesPerRegion, final Faults faults,
+        final int conflict, final int regional, final int seeds, final long firstSeed, final int clients,
+        final int commands)
     {
         final SimConfig config = new SimConfig()
             .replicas(regions)
@@ -61,12 +82,14 @@ class HydraSimulationBurnTest
             .faults(faults)
             .conflictPercent(conflict)
             .regionalPercent(regional)
-            .commands(Integer.getInteger("geo.hydra.commands", 200))
+            .clientsPerRegion(clients)
+            .commands(commands)
             .profile(SimTestSupport.profile("epaxos-5"));
         final SimRunner.Summary summary = SimRunner.run(config, firstSeed, Math.max(1, seeds), 10, System.out);
         System.out.println(regions + "x" + nodesPerRegion + " " + faults + " regional " + regional + "%: " +
             summary.toJson(config));
         assertEquals(0, summary.violations(), () -> "failing seeds " + summary.failingSeeds + "\n" +
             String.join("\n", summary.firstViolations));
+        return summary;
     }
 }

@@ -64,6 +64,13 @@ public final class SimConfig
      * its log behind it; 0: never (the log keeps everything). On by default, as in the sidecar.
      */
     long regionSnapshotEverySlots = 64;
+    /**
+     * Region groups: the most client commands in one log entry (one EPaxos instance), 1: no batching; and the entries
+     * of a node's client commands not yet applied beyond which its new commands wait for the next batch
+     * ({@code HydraNode.Batching}). On by default, as in the sidecar.
+     */
+    int batchMaxCommands = 64;
+    int batchMaxInFlight = 1;
 
     public SimConfig seed(final long value)
     {
@@ -171,6 +178,14 @@ public final class SimConfig
         return this;
     }
 
+    /** Batching of client commands in region groups: at most {@code maxCommands} per entry (1: none). */
+    public SimConfig batching(final int maxCommands, final int maxInFlight)
+    {
+        batchMaxCommands = maxCommands;
+        batchMaxInFlight = maxInFlight;
+        return this;
+    }
+
     public SimConfig traceInstances(final java.util.Set<Long> value)
     {
         traceInstances = value;
@@ -209,6 +224,8 @@ public final class SimConfig
         c.snapshotEveryTicks = snapshotEveryTicks;
         c.restoreSnapshots = restoreSnapshots;
         c.regionSnapshotEverySlots = regionSnapshotEverySlots;
+        c.batchMaxCommands = batchMaxCommands;
+        c.batchMaxInFlight = batchMaxInFlight;
         return c;
     }
 
@@ -235,6 +252,13 @@ public final class SimConfig
         {
             throw new IllegalArgumentException("--snapshot-every must be 0..1000000000 slots; got " +
                 regionSnapshotEverySlots);
+        }
+        if (batchMaxCommands < 1 || batchMaxCommands > io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS ||
+            batchMaxInFlight < 1)
+        {
+            throw new IllegalArgumentException("--batch must be 1.." +
+                io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS + " commands, with at least 1 entry in flight; got " +
+                batchMaxCommands + " and " + batchMaxInFlight);
         }
         if (profile == null)
         {

@@ -38,7 +38,10 @@ public record SimResult(
     long[][] commitLatenciesNs,
     History history,
     /** Hydra, per region, sorted: client invoke to reply for regional commands (empty arrays otherwise). */
-    long[][] regionalLatenciesNs)
+    long[][] regionalLatenciesNs,
+    /** Hydra: EPaxos instances and regional entries that carried a batch of client commands, and those commands. */
+    long batches,
+    long batchedCommands)
 {
     public boolean passed()
     {

@@ -29,6 +29,8 @@ public final class SimRunner
         public long crashes;
         public long peakLiveInstances;
         public long messages;
+        public long batches;
+        public long batchedCommands;
         public int determinismChecks;
         public int linearizabilityUnknown;
         public long wallNs;
@@ -93,6 +95,8 @@ public final class SimRunner
                 .append(",\"recoveries\":").append(recoveries)
                 .append(",\"crashes\":").append(crashes)
                 .append(",\"messages\":").append(messages)
+                .append(",\"batches\":").append(batches)
+                .append(",\"batchedCommands\":").append(batchedCommands)
                 .append(",\"peakLiveInstances\":").append(peakLiveInstances)
                 .append(",\"violations\":").append(violations())
                 .append(",\"failingSeeds\":").append(failingSeeds)
@@ -226,6 +230,8 @@ public final class SimRunner
         summary.recoveries += result.recoveries();
         summary.crashes += result.crashes();
         summary.messages += result.messagesSent();
+        summary.batches += result.batches();
+        summary.batchedCommands += result.batchedCommands();
         summary.peakLiveInstances = Math.max(summary.peakLiveInstances, result.peakLiveInstances());
         summary.linearizabilityUnknown += result.linearizabilityUnknown() ? 1 : 0;
         for (int r = 0; r < result.latenciesNs().length; r++)

@@ -831,6 +831,6 @@ public final class Simulation
         return new SimResult(config.seed, config.replicas, issued, okCount, failCount, infoCount, fast, slow,
             recoveries, crashes, partitions, messagesSent, messagesDropped, bytesSent, events, nowNs, wallNs, checkNs,
             traceHash, live, peakLiveInstances, violations, linearizabilityUnknown, regionNames, latencies,
-            commitLatencies, history, new long[nodes.length][0]);
+            commitLatencies, history, new long[nodes.length][0], 0, 0);
     }
 }

@@ -64,6 +64,11 @@ final class DemoCommand implements Callable<Integer>
             "a region log, docs/hydra.md) (default: ${DEFAULT-VALUE}).")
     int nodesPerRegion;
 
+    @Option(names = "--batch", paramLabel = "N",
+        description = "The most client commands one EPaxos instance (and region log entry) carries, 1: no batching " +
+            "(default: the cluster config's, ${DEFAULT-VALUE}).", defaultValue = "64")
+    int batch;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed of the workload and the WAN jitter (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -89,7 +94,7 @@ final class DemoCommand implements Callable<Integer>
         final WanProfile profile;
         try
         {
-            options = new DemoOptions(seconds, conflict, reads, clients, seed, nodesPerRegion).validate();
+            options = new DemoOptions(seconds, conflict, reads, clients, seed, nodesPerRegion, batch).validate();
             profile = WanProfile.resolve(wan, configDirectory());
             if (profile.regionCount() < 3 || profile.regionCount() % 2 == 0)
             {
@@ -178,9 +183,12 @@ final class DemoCommand implements Callable<Integer>
     private static void print(final PrintStream out, final WanProfile profile, final DemoStats stats)
     {
         final double seconds = stats.elapsedNs() / 1e9;
-        out.printf(Locale.ROOT, "%n%,d commands in %.1f s (%,.0f/s), %,d rejected; fast path %,d, slow path %,d: " +
-            "conflict rate %.1f%%; recoveries %d; %,d messages, %,d KiB on the WAN; %,d group commits%n",
-            stats.completed(), seconds, stats.completed() / seconds, stats.rejected(), stats.fastPath(),
+        final long instances = stats.fastPath() + stats.slowPath();
+        out.printf(Locale.ROOT, "%n%,d commands in %.1f s (%,.0f/s), %,d rejected; %,d instances (%.2f commands " +
+            "each): fast path %,d, slow path %,d: conflict rate %.1f%%; recoveries %d; %,d messages, %,d KiB on the " +
+            "WAN; %,d group commits%n",
+            stats.completed(), seconds, stats.completed() / seconds, stats.rejected(), instances,
+            instances == 0 ? 0.0 : (double)stats.completed() / instances, stats.fastPath(),
             stats.slowPath(), 100 * stats.conflictRate(), stats.recoveries(), stats.messagesSent(),
             stats.bytesSent() / 1024, stats.syncs());
         out.printf(Locale.ROOT, "%-16s %9s %11s %11s %11s %11s %14s%n", "region", "commands", "commit p50",

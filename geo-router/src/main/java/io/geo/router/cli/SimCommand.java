@@ -61,6 +61,14 @@ final class SimCommand implements Callable<Integer>
 
     static final int DEFAULT_REGION_SNAPSHOT_EVERY = 64;
 
+    @Option(names = "--batch", paramLabel = "N",
+        description = "With --nodes-per-region 3|5: the most client commands one region log entry (one EPaxos " +
+            "instance) carries; a node's commands wait for the next batch while one entry of its own is in flight; " +
+            "1: no batching (default: " + DEFAULT_BATCH + ").")
+    Integer batch;
+
+    static final int DEFAULT_BATCH = 64;
+
     @Option(names = "--leader", paramLabel = "NODE",
         description = "regionlog with --wan: the node (region) that campaigns first and so leads, 0..nodes-1.")
     Integer leader;
@@ -256,6 +264,15 @@ final class SimCommand implements Callable<Integer>
         {
             throw new UsageException("--regional needs region groups: add --nodes-per-region 3 or 5");
         }
+        if (batch != null && (batch < 1 || batch > io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS))
+        {
+            throw new UsageException("--batch must be 1.." + io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS +
+                "; got " + batch);
+        }
+        if (batch != null && nodesPerRegion == 1)
+        {
+            throw new UsageException("--batch needs region groups: add --nodes-per-region 3 or 5");
+        }
         final SimConfig.KeyChoice keyChoice;
         switch (keys.toLowerCase(Locale.ROOT))
         {
@@ -278,6 +295,7 @@ final class SimCommand implements Callable<Integer>
             .nodesPerRegion(nodesPerRegion)
             .regionalPercent(regional)
             .regionSnapshotEverySlots(snapshotEvery == null ? DEFAULT_REGION_SNAPSHOT_EVERY : snapshotEvery)
+            .batching(batch == null ? DEFAULT_BATCH : batch, 1)
             .commands(commands)
             .conflictPercent(conflict)
             .readPercent(reads)
@@ -293,7 +311,7 @@ final class SimCommand implements Callable<Integer>
     private int runRegionLog(final PrintStream out)
     {
         for (final String epaxosOnly : new String[] {"--regions", "--nodes-per-region", "--regional", "--commands",
-            "--conflict", "--reads", "--keys", "--history", "--no-linearizability"})
+            "--conflict", "--reads", "--keys", "--history", "--no-linearizability", "--batch"})
         {
             if (spec.commandLine().getParseResult().hasMatchedOption(epaxosOnly))
             {
@@ -435,6 +453,11 @@ final class SimCommand implements Callable<Integer>
                     summary.regionalPercentileMs(r, 50), summary.regionalPercentileMs(r, 99),
                     summary.regionalLatenciesNs[r].size());
             }
+        }
+        if (summary.batches > 0)
+        {
+            out.printf(Locale.ROOT, "batches: %d instances and regional entries carried %d commands (%.1f each)%n",
+                summary.batches, summary.batchedCommands, (double)summary.batchedCommands / summary.batches);
         }
         if (!summary.failingSeeds.isEmpty())
         {

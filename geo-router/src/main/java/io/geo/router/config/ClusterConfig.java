@@ -64,6 +64,11 @@ public final class ClusterConfig
     public static final long DEFAULT_SNAPSHOT_EVERY_SLOTS = 100_000;
     public static final long MIN_SNAPSHOT_EVERY_SLOTS = 16;
     public static final long MAX_SNAPSHOT_EVERY_SLOTS = 1_000_000_000;
+    /** The most client commands one EPaxos instance carries (batch-max-commands): the default, 1 = no batching. */
+    public static final int DEFAULT_BATCH_MAX_COMMANDS = 64;
+    /** Region groups: entries of a node's own commands in flight before new ones wait (batch-in-flight). */
+    public static final int DEFAULT_BATCH_IN_FLIGHT = 1;
+    public static final int MAX_BATCH_IN_FLIGHT = 64;
 
     /** Shortest secret accepted: 16 bytes (32 hex digits). */
     public static final int MIN_SECRET_BYTES = 16;
@@ -148,6 +153,8 @@ public final class ClusterConfig
     private final byte[] clientPassword;
     private final long idleMaxParkUs;
     private final long snapshotEverySlots;
+    private final int batchMaxCommands;
+    private final int batchInFlight;
 
     /**
      * Takes ownership of the arrays; the parser guarantees they are complete and valid (every region of the WAN
@@ -176,7 +183,9 @@ public final class ClusterConfig
         final int maxClients,
         final byte[] clientPassword,
         final long idleMaxParkUs,
-        final long snapshotEverySlots)
+        final long snapshotEverySlots,
+        final int batchMaxCommands,
+        final int batchInFlight)
     {
         this.source = source;
         this.name = name;
@@ -215,6 +224,8 @@ public final class ClusterConfig
         this.clientPassword = clientPassword;
         this.idleMaxParkUs = idleMaxParkUs;
         this.snapshotEverySlots = snapshotEverySlots;
+        this.batchMaxCommands = batchMaxCommands;
+        this.batchInFlight = batchInFlight;
     }
 
     /**
@@ -472,8 +483,33 @@ public final class ClusterConfig
      * for an idle thread to notice it, at the cost of more wake-ups when idle.
      */
     /**
+     * The most client commands one EPaxos instance (and, with region groups, one region log entry) carries; 1: one
+     * instance per command (docs/hydra.md, "Batching").
+     */
+    public int batchMaxCommands()
+    {
+        return batchMaxCommands;
+    }
+
+    /**
+     * Region groups: entries of a node's own client commands in its region log and not yet applied, beyond which its
+     * new commands wait and go together in the next entry.
+     */
+    public int batchInFlight()
+    {
+        return batchInFlight;
+    }
+
+    /** Region groups: how a node batches its clients' commands ({@link #batchMaxCommands}, {@link #batchInFlight}). */
+    public io.geo.epaxos.hydra.HydraNode.Batching hydraBatching()
+    {
+        return batchMaxCommands == 1 ? io.geo.epaxos.hydra.HydraNode.Batching.NONE :
+            new io.geo.epaxos.hydra.HydraNode.Batching(batchMaxCommands, batchInFlight);
+    }
+
+    /**
      * Region groups: a node snapshots its region (replica and state) every this many applied region log slots and
-     * truncates its log behind the previous snapshot (docs/hydra.md, "Snapshots").
+     * truncates its log through it, but for the region log's retained slots (docs/hydra.md, "Snapshots").
      */
     public long snapshotEverySlots()
     {

@@ -73,6 +73,8 @@ final class ClusterConfigParser
         SYNTAX_BY_KEY.put("idle-max-park-us", "idle-max-park-us <microseconds>");
         SYNTAX_BY_KEY.put("client-password-file", "client-password-file <path>");
         SYNTAX_BY_KEY.put("snapshot-every-slots", "snapshot-every-slots <integer>");
+        SYNTAX_BY_KEY.put("batch-max-commands", "batch-max-commands <integer>");
+        SYNTAX_BY_KEY.put("batch-in-flight", "batch-in-flight <integer>");
     }
 
     private static final String KEYSPACE_SYNTAX = "keyspace <name> global|regional:<region>";
@@ -124,6 +126,8 @@ final class ClusterConfigParser
     private int maxClients = ClusterConfig.DEFAULT_MAX_CLIENTS;
     private long idleMaxParkUs = ClusterConfig.DEFAULT_IDLE_MAX_PARK_US;
     private long snapshotEverySlots = ClusterConfig.DEFAULT_SNAPSHOT_EVERY_SLOTS;
+    private int batchMaxCommands = ClusterConfig.DEFAULT_BATCH_MAX_COMMANDS;
+    private int batchInFlight = ClusterConfig.DEFAULT_BATCH_IN_FLIGHT;
     private byte[] clientPassword;
     private final ArrayList<KeyspaceLine> keyspaceLines = new ArrayList<>();
     private final HashMap<String, Integer> lineByKeyspace = new HashMap<>();
@@ -252,6 +256,10 @@ final class ClusterConfigParser
             case "client-password-file" -> clientPassword = readClientPassword(value, lineNumber);
             case "snapshot-every-slots" -> snapshotEverySlots = parseLong(key, value,
                 ClusterConfig.MIN_SNAPSHOT_EVERY_SLOTS, ClusterConfig.MAX_SNAPSHOT_EVERY_SLOTS, lineNumber);
+            case "batch-max-commands" -> batchMaxCommands = (int)parseLong(key, value, 1,
+                io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS, lineNumber);
+            case "batch-in-flight" -> batchInFlight = (int)parseLong(key, value, 1, ClusterConfig.MAX_BATCH_IN_FLIGHT,
+                lineNumber);
             default -> throw new IllegalStateException("no parser for key " + key);
         }
     }
@@ -591,7 +599,9 @@ final class ClusterConfigParser
             maxClients,
             clientPassword,
             idleMaxParkUs,
-            snapshotEverySlots);
+            snapshotEverySlots,
+            batchMaxCommands,
+            batchInFlight);
         for (int node = 0; node < n; node++)
         {
             concludeReplicaConfig(config, node);

@@ -7,8 +7,19 @@ public record DemoOptions(
     int readPercent,
     int clientsPerRegion,
     long seed,
-    int nodesPerRegion)
+    int nodesPerRegion,
+    /** The most client commands per EPaxos instance (and region log entry), 1: no batching. */
+    int batchMaxCommands)
 {
+    /** With the cluster config's default batching. */
+    public DemoOptions(
+        final int seconds, final int conflictPercent, final int readPercent, final int clientsPerRegion, final long seed,
+        final int nodesPerRegion)
+    {
+        this(seconds, conflictPercent, readPercent, clientsPerRegion, seed, nodesPerRegion,
+            io.geo.router.config.ClusterConfig.DEFAULT_BATCH_MAX_COMMANDS);
+    }
+
     /** One node per region: a flat cluster of EPaxos replicas. */
     public DemoOptions(
         final int seconds, final int conflictPercent, final int readPercent, final int clientsPerRegion, final long seed)
@@ -21,6 +32,11 @@ public record DemoOptions(
         if (nodesPerRegion != 1 && nodesPerRegion != 3 && nodesPerRegion != 5)
         {
             throw new IllegalArgumentException("--nodes-per-region must be 1, 3 or 5; got " + nodesPerRegion);
+        }
+        if (batchMaxCommands < 1 || batchMaxCommands > io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS)
+        {
+            throw new IllegalArgumentException("--batch must be 1.." +
+                io.geo.epaxos.primitives.Command.MAX_BATCH_MEMBERS + "; got " + batchMaxCommands);
         }
         if (seconds < 1 || seconds > 3600)
         {

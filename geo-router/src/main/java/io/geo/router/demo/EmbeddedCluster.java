@@ -5,10 +5,12 @@ import io.geo.epaxos.api.StateMachine;
 import io.geo.epaxos.primitives.Command;
 import io.geo.epaxos.primitives.Key;
 import io.geo.epaxos.primitives.Op;
+import io.geo.epaxos.hydra.HydraNode;
 import io.geo.epaxos.hydra.RegionLayout;
 import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
+import io.geo.router.config.ClusterConfig;
 import io.geo.router.host.HydraHost;
 import io.geo.router.host.ProtocolHost;
 import io.geo.router.host.ReplicaHost;
@@ -180,7 +182,7 @@ public final class EmbeddedCluster
                 final SyncableStore store = storeFactory.apply(r);
                 stores.add(store);
                 hosts.add(new ReplicaHost(config, store, machine, wan.transport(node), router, TICK_INTERVAL_NS,
-                    nowNs));
+                    nowNs).batching(options.batchMaxCommands()));
             }
             else
             {
@@ -192,7 +194,9 @@ public final class EmbeddedCluster
                     .randomSeed(options.seed() * 131 + node)
                     .conclude();
                 hosts.add(new HydraHost(node, layout, log, config, store, machine,
-                    wan.transport(node), router, TICK_INTERVAL_NS, TimeUnit.MILLISECONDS.toNanos(1000), nowNs));
+                    wan.transport(node), router, TICK_INTERVAL_NS, TimeUnit.MILLISECONDS.toNanos(1000), nowNs)
+                    .batching(options.batchMaxCommands() == 1 ? HydraNode.Batching.NONE :
+                        new HydraNode.Batching(options.batchMaxCommands(), ClusterConfig.DEFAULT_BATCH_IN_FLIGHT)));
             }
         }
         for (int c = 0; c < regions * options.clientsPerRegion(); c++)

@@ -166,6 +166,13 @@ public final class HydraHost implements ProtocolHost
         return node;
     }
 
+    /** How the node batches its clients' commands (see {@link HydraNode.Batching}); none until set. */
+    public HydraHost batching(final HydraNode.Batching batching)
+    {
+        node.batching(batching);
+        return this;
+    }
+
     @Override
     public void submit(final Command command, final long nowNs)
     {

@@ -36,6 +36,10 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
     private long nextTickNs;
     private long syncs;
     private long sendFailures;
+    private final int maxCommandBytes;
+    private int batchMaxCommands = 1;
+    /** Commands submitted since the last step, proposed together at the next one. */
+    private final ArrayList<Command> batch = new ArrayList<>();
 
     public ReplicaHost(
         final ReplicaConfig config,
@@ -51,6 +55,7 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
         this.transport = transport;
         this.listener = listener;
         this.tickIntervalNs = tickIntervalNs;
+        this.maxCommandBytes = config.maxCommandBytes();
         this.nowNs = nowNs;
         this.handler = (from, message) -> replica().onMessage(from, message, this.nowNs);
         this.replica = new EpaxosReplica(config, (to, message) -> outbox.add(new Object[] {to, message}), store,
@@ -63,19 +68,78 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
         return replica;
     }
 
-    /** Proposes a client command with this node as command leader; the outcome reaches the listener. */
+    /**
+     * Batches client commands: those submitted between two {@link #doWork} steps go in one instance (up to
+     * {@code maxCommands} and the replica's command size limit each), so under load one message carries many; 1, the
+     * initial setting: each command its own instance.
+     */
+    public ReplicaHost batching(final int maxCommands)
+    {
+        if (maxCommands < 1 || maxCommands > Command.MAX_BATCH_MEMBERS)
+        {
+            throw new IllegalArgumentException("maxCommands=" + maxCommands + " is invalid: expected 1.." +
+                Command.MAX_BATCH_MEMBERS);
+        }
+        this.batchMaxCommands = maxCommands;
+        return this;
+    }
+
+    /**
+     * Proposes a client command with this node as command leader (with batching, at the next {@link #doWork} step,
+     * with the others submitted before it); the outcome reaches the listener.
+     */
     @Override
     public void submit(final Command command, final long nowNs)
     {
         this.nowNs = nowNs;
-        replica.submit(command, nowNs);
+        if (batchMaxCommands == 1)
+        {
+            replica.submit(command, nowNs);
+        }
+        else
+        {
+            batch.add(command);
+        }
+    }
+
+    /** Proposes the commands submitted since the last step, in batches. */
+    private int proposeBatches()
+    {
+        if (batch.isEmpty())
+        {
+            return 0;
+        }
+        int from = 0;
+        while (from < batch.size())
+        {
+            long bytes = 24;
+            int ops = 0;
+            int to = from;
+            while (to < batch.size() && to - from < batchMaxCommands)
+            {
+                final Command next = batch.get(to);
+                if (to > from && (bytes + next.encodedSize() > maxCommandBytes ||
+                    ops + next.opCount() > Command.MAX_BATCH_OPS))
+                {
+                    break;
+                }
+                bytes += next.encodedSize();
+                ops += next.opCount();
+                to++;
+            }
+            replica.submit(to - from == 1 ? batch.get(from) : Command.batch(batch.subList(from, to)), nowNs);
+            from = to;
+        }
+        batch.clear();
+        return 1;
     }
 
     @Override
     public int doWork(final long nowNs)
     {
         this.nowNs = nowNs;
-        int work = transport.poll(handler, POLL_LIMIT);
+        int work = proposeBatches();
+        work += transport.poll(handler, POLL_LIMIT);
         if (nowNs >= nextTickNs)
         {
             // a tick is not work by itself: what it sends or writes counts in the group commit below, so an idle

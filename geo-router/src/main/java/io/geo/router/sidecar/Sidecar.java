@@ -140,7 +140,7 @@ public final class Sidecar implements AutoCloseable
                     openedTransport, router, HYDRA_TICK_INTERVAL_NS,
                     TimeUnit.MILLISECONDS.toNanos(config.retransmitTimeoutMs()),
                     new HydraNode.Snapshotting(snapshotFile::keep, config.snapshotEverySlots(), restored),
-                    System.nanoTime());
+                    System.nanoTime()).batching(config.hydraBatching());
             }
             else
             {
@@ -148,7 +148,7 @@ public final class Sidecar implements AutoCloseable
                     config.durability());
                 openedStore = walStore;
                 openedHost = new ReplicaHost(config.replicaConfig(nodeId), walStore, openedState, openedTransport,
-                    router, TICK_INTERVAL_NS, System.nanoTime());
+                    router, TICK_INTERVAL_NS, System.nanoTime()).batching(config.batchMaxCommands());
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -11,6 +11,7 @@ import io.geo.epaxos.primitives.OpType;
 import io.geo.epaxos.primitives.Status;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 
 /**
  * The payloads {@link WalDurableStore} writes to the log: little-endian, no padding, optional fields only when
@@ -18,11 +19,14 @@ import java.nio.ByteBuffer;
  * <pre>
  * 1 INSTANCE    instance:i64 status:u8 promisedBallot:i64 voteBallot:i64 seq:i64 identical:u8(0|1)
  *               hasCommand:u8(0|1)
- *               [if hasCommand: clientId:i64 requestNumber:i64 opCount:i32 (0 = the no-op command)
+ *               [if hasCommand: command]
+ *               depCount:i32 depCount x dep:i64 (strictly increasing)
+ *   command     clientId:i64 requestNumber:i64 opCount:i32 (0 = the no-op command)
  *                  opCount x ( opType:u8 flags:u8 (1 value present, 2 expected present, 4 delta present)
  *                              [delta:i64] keyLength:i32 key
- *                              [valueLength:i32 value] [expectedLength:i32 expected] ) ]
- *               depCount:i32 depCount x dep:i64 (strictly increasing)
+ *                              [valueLength:i32 value] [expectedLength:i32 expected] )
+ *               a batch (Command.batch): clientId 0, requestNumber 0, opCount = -(member count), then each member
+ *               as a command (at least one op)
  * 2 REMOVE      instance:i64
  * 3 WATERMARKS  count:i32 count x watermark:i64
  * </pre>
@@ -74,7 +78,8 @@ final class WalRecordCodec
         final Command command = record.command();
         if (command != null)
         {
-            length += COMMAND_FIXED_LENGTH;
+            // a batch: its own fields, and each member's
+            length += COMMAND_FIXED_LENGTH * (command.isBatch() ? 1L + command.memberCount() : 1L);
             for (int i = 0; i < command.opCount(); i++)
             {
                 final Op op = command.op(i);
@@ -127,10 +132,18 @@ final class WalRecordCodec
         }
         else
         {
-            dst.put((byte)1).putLong(command.clientId()).putLong(command.requestNumber()).putInt(command.opCount());
-            for (int i = 0; i < command.opCount(); i++)
+            dst.put((byte)1);
+            if (command.isBatch())
             {
-                encodeOp(command.op(i), dst);
+                dst.putLong(0).putLong(0).putInt(-command.memberCount());
+                for (int m = 0; m < command.memberCount(); m++)
+                {
+                    encodeCommand(command.member(m), dst);
+                }
+            }
+            else
+            {
+                encodeCommand(command, dst);
             }
         }
         final long[] deps = record.deps();
@@ -138,6 +151,15 @@ final class WalRecordCodec
         for (final long dep : deps)
         {
             dst.putLong(dep);
+        }
+    }
+
+    private static void encodeCommand(final Command command, final ByteBuffer dst)
+    {
+        dst.putLong(command.clientId()).putLong(command.requestNumber()).putInt(command.opCount());
+        for (int i = 0; i < command.opCount(); i++)
+        {
+            encodeOp(command.op(i), dst);
         }
     }
 
@@ -260,6 +282,10 @@ final class WalRecordCodec
         final long clientId = payload.getLong();
         final long requestNumber = payload.getLong();
         final int opCount = payload.getInt();
+        if (opCount < 0)
+        {
+            return decodeBatch(payload, clientId, requestNumber, -(long)opCount);
+        }
         if (opCount == 0)
         {
             if (clientId != 0 || requestNumber != 0)
@@ -280,6 +306,29 @@ final class WalRecordCodec
             ops[i] = decodeOp(payload);
         }
         return Command.of(clientId, requestNumber, ops);
+    }
+
+    private static Command decodeBatch(
+        final ByteBuffer payload, final long clientId, final long requestNumber, final long members)
+        throws WalCorruptionException
+    {
+        if (clientId != 0 || requestNumber != 0 || members < 2 || members > Command.MAX_BATCH_MEMBERS ||
+            members > payload.remaining() / (COMMAND_FIXED_LENGTH + OP_MIN_LENGTH))
+        {
+            throw new WalCorruptionException("a batch of " + members + " members with client " + clientId +
+                " request " + requestNumber + " in " + payload.remaining() + " bytes");
+        }
+        final ArrayList<Command> list = new ArrayList<>((int)members);
+        for (int i = 0; i < members; i++)
+        {
+            final Command member = decodeCommand(payload);
+            if (member.isNoop() || member.isBatch())
+            {
+                throw new WalCorruptionException("batch member " + i + " is " + member);
+            }
+            list.add(member);
+        }
+        return Command.batch(list);
     }
 
     private static Op decodeOp(final ByteBuffer payload) throws WalCorruptionException

@@ -194,6 +194,21 @@ class ClusterConfigTest
         assertEquals(List.of(Keyspace.global("kv")), config.keyspaces());
         assertEquals(ClusterConfig.DEFAULT_MAX_CLIENTS, config.maxClients());
         assertTrue(config.clientPassword().isEmpty());
+        assertEquals(64, config.batchMaxCommands());
+        assertEquals(new io.geo.epaxos.hydra.HydraNode.Batching(64, 1), config.hydraBatching());
+    }
+
+    @Test
+    void shouldReadBatchingSettings() throws Exception
+    {
+        final ClusterConfig config = ClusterConfig.load(write(tempDir.resolve("x.cluster"), append(
+            "batch-max-commands 200", "batch-in-flight 3")), configDir());
+        assertEquals(200, config.batchMaxCommands());
+        assertEquals(3, config.batchInFlight());
+        assertEquals(new io.geo.epaxos.hydra.HydraNode.Batching(200, 3), config.hydraBatching());
+        final ClusterConfig off = ClusterConfig.load(write(tempDir.resolve("y.cluster"), append(
+            "batch-max-commands 1")), configDir());
+        assertEquals(io.geo.epaxos.hydra.HydraNode.Batching.NONE, off.hydraBatching());
     }
 
     @Test

@@ -31,6 +31,32 @@ class EmbeddedClusterTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldCarryManyCommandsPerInstanceAndMessageWhenBatching() throws Exception
+    {
+        final WanProfile profile = WanProfile.resolve("lan", Paths.get(System.getProperty("geo.config.dir", "config")));
+        final DemoStats[] stats = new DemoStats[2];
+        final int[] batch = {64, 1};
+        for (int i = 0; i < 2; i++)
+        {
+            // 40 closed-loop clients per region: each node gets several commands per duty cycle
+            final EmbeddedCluster cluster = new EmbeddedCluster(new DemoOptions(2, 10, 20, 40, 17, 1, batch[i])
+                .validate(), profile, Stores::memory, region -> Stores.keyValue());
+            stats[i] = cluster.run(null);
+            assertTrue(stats[i].converged(), "replicas converged, batch " + batch[i]);
+            assertTrue(stats[i].statesIdentical(), "replica states identical, batch " + batch[i]);
+        }
+        final double batchedPerInstance = (double)stats[0].completed() / (stats[0].fastPath() + stats[0].slowPath());
+        final double plainPerInstance = (double)stats[1].completed() / (stats[1].fastPath() + stats[1].slowPath());
+        assertTrue(batchedPerInstance > 1.5, "commands per instance with batching: " + batchedPerInstance);
+        assertTrue(plainPerInstance < 1.01, "commands per instance without: " + plainPerInstance);
+        final double batchedMessages = (double)stats[0].messagesSent() / stats[0].completed();
+        final double plainMessages = (double)stats[1].messagesSent() / stats[1].completed();
+        assertTrue(batchedMessages < plainMessages / 1.5, "messages per command: " + batchedMessages + " batched, " +
+            plainMessages + " not");
+    }
+
+    @Test
     @Timeout(60)
     void shouldRunOnWriteAheadLogsAndChronicleStateWithFsyncGroupCommit(@TempDir final Path dir) throws Exception
     {

@@ -99,6 +99,16 @@ final class RandomStoreOps
         {
             command = Command.NOOP;
         }
+        else if (random.nextInt(6) == 0)
+        {
+            final java.util.ArrayList<Command> members = new java.util.ArrayList<>();
+            final int count = 2 + random.nextInt(6);
+            for (int i = 0; i < count; i++)
+            {
+                members.add(randomCommand(random));
+            }
+            command = Command.batch(members);
+        }
         else
         {
             command = randomCommand(random);

@@ -206,6 +206,31 @@ class WalRecordCodecTest
     }
 
     @Test
+    void shouldRoundTripBatchesAndRejectMalformedOnes() throws WalCorruptionException
+    {
+        final Command batch = Command.batch(List.of(
+            Command.of(1, 1, Op.put(Key.of("a"), new byte[] {1}), Op.get(Key.of("b"))),
+            Command.of(2, 9, Op.incr(Key.of("n"), 3))));
+        final InstanceRecord record = new InstanceRecord(ID, Status.COMMITTED, 1, 1, batch, 1, new long[] {1}, true);
+        assertEquals(batch, roundTrip(record).command());
+
+        final byte[] good = toArray(encode(record));
+        final int opCount = 1 + 8 + 1 + 8 + 8 + 8 + 1 + 1 + 8 + 8;
+        final byte[] oneMember = good.clone();
+        ByteBuffer.wrap(oneMember).order(ByteOrder.LITTLE_ENDIAN).putInt(opCount, -1);
+        assertMalformed(oneMember, "a batch of 1 members");
+        final byte[] manyMembers = good.clone();
+        ByteBuffer.wrap(manyMembers).order(ByteOrder.LITTLE_ENDIAN).putInt(opCount, Integer.MIN_VALUE);
+        assertMalformed(manyMembers, "a batch of 2147483648 members");
+        final byte[] withClient = good.clone();
+        ByteBuffer.wrap(withClient).order(ByteOrder.LITTLE_ENDIAN).putLong(opCount - 16, 5);
+        assertMalformed(withClient, "with client 5");
+        final byte[] emptyMember = good.clone();
+        ByteBuffer.wrap(emptyMember).order(ByteOrder.LITTLE_ENDIAN).putInt(opCount + 4 + 16, 0);
+        assertMalformed(emptyMember, "the no-op");
+    }
+
+    @Test
     void shouldCheckRecordsBeforePersisting()
     {
         final ByteBuffer buffer = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
