@@ -15,6 +15,8 @@ public final class RegionLogCounters
     long recoveredSlots;
     long promisePagesRequested;
     long reproposed;
+    long preparesRefused;
+
     long grants;
     long grantsDeferred;
     long filledNoops;
@@ -146,5 +148,11 @@ public final class RegionLogCounters
     public long truncations()
     {
         return truncations;
+    }
+
+    /** Prepares of other candidates this node left unanswered because it knew a live leader. */
+    public long preparesRefused()
+    {
+        return preparesRefused;
     }
 }

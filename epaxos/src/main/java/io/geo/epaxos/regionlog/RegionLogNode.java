@@ -133,9 +133,15 @@ public final class RegionLogNode
     private long nowNs;
 
     private long lastLeaderContactNs;
+    /** When this node last heard the leader of its promised view (heartbeat, accept, grant). */
+    private long leaderHeardNs = Long.MIN_VALUE / 2;
     private long electionDeadlineNs;
     private long lastGrantRequestNs = Long.MIN_VALUE / 2;
     private boolean grantRequestOutstanding;
+    /** When the current unanswered grant request was first sent. */
+    private long grantWaitSinceNs;
+    /** When a grant was last put off because the window was full. */
+    private long lastGrantDeferredNs = Long.MIN_VALUE / 2;
     private long lastCatchUpNs = Long.MIN_VALUE / 2;
     private long lastHeartbeatNs = Long.MIN_VALUE / 2;
 
@@ -449,7 +455,8 @@ public final class RegionLogNode
             }
             case FOLLOWER ->
             {
-                if (nowNs >= electionDeadlineNs && commitIndex + config.windowSlots() >= knownCommitIndex)
+                if ((nowNs >= electionDeadlineNs || starvedOfGrants()) &&
+                    commitIndex + config.windowSlots() >= knownCommitIndex)
                 {
                     startElection();
                 }
@@ -505,12 +512,23 @@ public final class RegionLogNode
             sink.send(from, new LogMessage.CatchUpReply(m.fromSlot(), List.of(), commitIndex));
             return;
         }
+        if (m.view() > promisedView && from != Ballot.owner(promisedView) && leaderIsLive())
+        {
+            // The region has a live leader: no promise (nor a Nack) to another candidate. A node that cannot
+            // hear the leader (its inbound link cut) would otherwise depose it again and again; one whose leader
+            // really died finds the others' timers run out too. The leader's own new view is never refused.
+            counters.preparesRefused++;
+            return;
+        }
         if (m.view() > promisedView)
         {
             promise(m.view());
+            // The candidate should lead within a round trip and then be heard: put off our own campaign, but by at
+            // most half an election timeout past the later of now and our deadline, so that a candidate that never
+            // leads (it cannot hear the promises) does not hold the region back by campaigning again and again.
+            lastLeaderContactNs = nowNs;
+            electionDeadlineNs = Math.max(electionDeadlineNs, nowNs + config.electionTimeoutNs() / 2);
         }
-        lastLeaderContactNs = nowNs;
-        electionDeadlineNs = nowNs + randomElectionTimeout();
         sink.send(from, promisePage(m.view(), m.fromSlot()));
     }
 
@@ -670,9 +688,10 @@ public final class RegionLogNode
         sendHeartbeats();
         for (int node = 0; node < nodeCount; node++)
         {
-            // ahead of time only to nodes heard from lately: a silent node's range would stall the log until the
-            // next view; it gets slots when it asks
-            if (node == self || config.delegation() && nowNs - lastHeardNs[node] < config.electionTimeoutNs())
+            // ahead of time only to nodes that promised this view: a node that cannot hear us (silent, or with its
+            // inbound link cut while its own messages still arrive) would never fill its range, which would stall
+            // the log and make us start a new view, again and again; a node that promised late asks for slots
+            if (node == self || config.delegation() && (promisesFrom & (1 << node)) != 0)
             {
                 grant(node);
             }
@@ -793,7 +812,7 @@ public final class RegionLogNode
         }
         if (from == Ballot.owner(m.view()))
         {
-            leaderContact();
+            heardLeader();
         }
         if (m.firstSlot() <= truncatedThrough)
         {
@@ -1212,6 +1231,10 @@ public final class RegionLogNode
         {
             return;
         }
+        if (!grantRequestOutstanding && role != Role.LEADER)
+        {
+            grantWaitSinceNs = nowNs;
+        }
         grantRequestOutstanding = role != Role.LEADER;
         lastGrantRequestNs = nowNs;
         if (role == Role.LEADER)
@@ -1237,6 +1260,7 @@ public final class RegionLogNode
         if (nextGrantSlot + grantSize[node] > commitIndex + config.windowSlots())
         {
             counters.grantsDeferred++;
+            lastGrantDeferredNs = nowNs;
             return; // the window is full: the node asks again
         }
         final int count = grantSize[node];
@@ -1260,7 +1284,7 @@ public final class RegionLogNode
         {
             return; // a grant of an old view, or not from its leader
         }
-        leaderContact();
+        heardLeader();
         if (m.firstSlot() < grantedThrough)
         {
             return; // a duplicate or reordered grant: proposing twice in one (view, slot) would break Paxos
@@ -1317,10 +1341,14 @@ public final class RegionLogNode
             progressMark = commitIndex;
             lastProgressNs = nowNs;
         }
-        else if (nextGrantSlot > commitIndex + 1 && nowNs - lastProgressNs >= config.electionTimeoutNs())
+        else if (nextGrantSlot > commitIndex + 1 && nowNs - lastProgressNs >= config.electionTimeoutNs() &&
+            (highestSlotSeen > commitIndex || !pending.isEmpty() || lastGrantDeferredNs > lastProgressNs))
         {
             // the log is stuck inside granted slots (a delegate died mid-range, or its proposals are lost for
-            // good): a new view recovers those slots from a majority and fills what nobody accepted
+            // good) while someone needs it to move (a later slot in use, our own entries waiting, a grant put off
+            // for want of window): a new view recovers those slots from a majority and fills what nobody accepted.
+            // (Ranges granted ahead of time and unused while nobody waits hold nobody back: an idle region keeps
+            // its view.)
             counters.stallViewChanges++;
             startElection();
         }
@@ -1351,7 +1379,7 @@ public final class RegionLogNode
         {
             role = Role.FOLLOWER;
         }
-        leaderContact();
+        heardLeader();
         noteCommitIndex(from, m.commitIndex());
     }
 
@@ -1359,6 +1387,49 @@ public final class RegionLogNode
     {
         lastLeaderContactNs = nowNs;
         electionDeadlineNs = nowNs + randomElectionTimeout();
+    }
+
+    /**
+     * True when our request for slots has gone unanswered for an election timeout while the leader otherwise seems
+     * alive: a leader that cannot hear us (its inbound link cut) still sends heartbeats, but never grants; we must
+     * not follow it for ever.
+     */
+    private boolean starvedOfGrants()
+    {
+        return grantRequestOutstanding && nowNs - grantWaitSinceNs >= config.electionTimeoutNs() &&
+            config.delegation();
+    }
+
+    /** A message from the leader of the view promised (heartbeat, accept or grant): it is alive. */
+    private void heardLeader()
+    {
+        leaderHeardNs = nowNs;
+        leaderContact();
+    }
+
+    /**
+     * True while this node knows a live leader: as a follower, it heard the leader within the election timeout; as the
+     * leader, it heard a majority (itself included) within it.
+     */
+    private boolean leaderIsLive()
+    {
+        if (role == Role.FOLLOWER)
+        {
+            return nowNs - leaderHeardNs < config.electionTimeoutNs() && !starvedOfGrants();
+        }
+        if (role != Role.LEADER)
+        {
+            return false;
+        }
+        int heard = 1;
+        for (int node = 0; node < nodeCount; node++)
+        {
+            if (node != self && nowNs - lastHeardNs[node] < config.electionTimeoutNs())
+            {
+                heard++;
+            }
+        }
+        return heard >= quorum;
     }
 
     private long randomElectionTimeout()
