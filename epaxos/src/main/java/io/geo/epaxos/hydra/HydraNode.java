@@ -398,19 +398,10 @@ public final class HydraNode
     {
         while (!queue.isEmpty() && commandEntriesInFlight < batching.maxInFlight())
         {
-            final ArrayList<Command> batch = new ArrayList<>();
-            long bytes = 24;
-            int ops = 0;
-            while (!queue.isEmpty() && batch.size() < batching.maxCommands())
+            final int size = Command.batchSize(queue, batching.maxCommands(), replicaConfig.maxCommandBytes());
+            final ArrayList<Command> batch = new ArrayList<>(size);
+            for (int i = 0; i < size; i++)
             {
-                final Command next = queue.peekFirst();
-                if (!batch.isEmpty() && (bytes + next.encodedSize() > replicaConfig.maxCommandBytes() ||
-                    ops + next.opCount() > Command.MAX_BATCH_OPS))
-                {
-                    break;
-                }
-                bytes += next.encodedSize();
-                ops += next.opCount();
                 batch.add(queue.pollFirst());
             }
             if (!appendCommand(kind, batch.size() == 1 ? batch.get(0) : Command.batch(batch), nowNs))

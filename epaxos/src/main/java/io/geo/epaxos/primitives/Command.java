@@ -88,6 +88,30 @@ public final class Command
         return new Command(0, 0, ops, members.toArray(new Command[0]));
     }
 
+    /**
+     * How many of the leading {@code commands} (plain ones, in order) one batch takes: at most {@code maxCommands},
+     * within {@code maxBytes} by {@link #encodedSize()} as a whole and {@link #MAX_BATCH_OPS}; at least one if there
+     * is any (a single command is never cut, whatever its size).
+     */
+    public static int batchSize(final Iterable<Command> commands, final int maxCommands, final long maxBytes)
+    {
+        long bytes = 24;
+        int ops = 0;
+        int taken = 0;
+        for (final Command next : commands)
+        {
+            if (taken == maxCommands ||
+                taken > 0 && (bytes + next.encodedSize() > maxBytes || ops + next.opCount() > MAX_BATCH_OPS))
+            {
+                break;
+            }
+            bytes += next.encodedSize();
+            ops += next.opCount();
+            taken++;
+        }
+        return taken;
+    }
+
     private static long[] ownSessions(final long clientId, final Op[] ops)
     {
         if (clientId == 0)

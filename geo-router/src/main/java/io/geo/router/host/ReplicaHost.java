@@ -112,21 +112,8 @@ public final class ReplicaHost implements ProtocolHost, ClientResponder
         int from = 0;
         while (from < batch.size())
         {
-            long bytes = 24;
-            int ops = 0;
-            int to = from;
-            while (to < batch.size() && to - from < batchMaxCommands)
-            {
-                final Command next = batch.get(to);
-                if (to > from && (bytes + next.encodedSize() > maxCommandBytes ||
-                    ops + next.opCount() > Command.MAX_BATCH_OPS))
-                {
-                    break;
-                }
-                bytes += next.encodedSize();
-                ops += next.opCount();
-                to++;
-            }
+            final int to = from + Command.batchSize(batch.subList(from, batch.size()), batchMaxCommands,
+                maxCommandBytes);
             replica.submit(to - from == 1 ? batch.get(from) : Command.batch(batch.subList(from, to)), nowNs);
             from = to;
         }
