@@ -335,8 +335,14 @@ public final class Sidecar implements AutoCloseable
             labels, transport.receivedCount());
         metric(sb, "geo_frames_dropped_total", "counter", "Inbound frames dropped (bad MAC, malformed, foreign).",
             labels, transport.dropCountTotal());
-        metric(sb, "geo_send_back_pressured_total", "counter", "Sends refused by back pressure.", labels,
-            transport.backPressuredCount());
+        metric(sb, "geo_send_back_pressured_total", "counter", "Sends pushed back by a peer's receiver window (the " +
+            "frame waits in the peer's backlog).", labels, transport.backPressuredCount());
+        metric(sb, "geo_send_backlogged_total", "counter", "Frames that waited in a peer's backlog.", labels,
+            transport.backloggedCount());
+        metric(sb, "geo_send_backlog_refused_total", "counter", "Frames dropped: a peer's backlog full, or the peer " +
+            "gone before they were sent (the protocol retransmits).", labels, transport.backlogRefusedCount());
+        metric(sb, "geo_send_backlog_bytes", "gauge", "Bytes waiting in the backlogs.", labels,
+            transport.backlogBytes());
         metric(sb, "geo_client_requests_total", "counter", "Client requests received.", labels,
             router.requestCount());
         metric(sb, "geo_client_stale_reads_total", "counter", "Stale reads answered from local state.", labels,

@@ -14,6 +14,7 @@ import io.geo.epaxos.messages.Message;
 import io.geo.epaxos.regionlog.LogMessage;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableRingBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
@@ -30,6 +31,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * thread) sleeping 1 ms when idle, the configured term length, in a fresh directory under /dev/shm (or
  * java.io.tmpdir) that {@link #close()} deletes. With {@link AeronTransportConfig#aeronDirectoryName(String)} it
  * connects to an external driver instead.
+ *
+ * <p>A frame a publication pushes back (the peer's receiver window is full) waits in a per-peer backlog, in order,
+ * and is offered again before anything newer to that peer, at every {@link #send} and {@link #poll}: under load a
+ * burst larger than the window is delayed by a duty cycle, not dropped for the protocol to retransmit a timeout
+ * later. A backlog holds at most {@link #backlogCapacity(int) four terms}; a frame beyond that, or to a peer that is
+ * not connected, is refused (and the protocol retransmits).
  *
  * <p>Single-threaded: {@link #send} and {@link #poll} from one duty-cycle thread.
  */
@@ -51,6 +58,9 @@ public final class AeronTransport implements PeerTransport
     /** Indexed by node id; null at selfNode. */
     private final ExclusivePublication[] publications;
     private final FragmentAssembler assembler;
+    /** Per peer, frames pushed back by its publication, to offer again in order; null at selfNode. */
+    private final ExpandableRingBuffer[] backlogs;
+    private final ExpandableRingBuffer.MessageConsumer[] backlogSenders;
 
     private Handler pollHandler;
     private int pollDelivered;
@@ -59,6 +69,8 @@ public final class AeronTransport implements PeerTransport
     private long sentCount;
     private long sentBytes;
     private long backPressuredCount;
+    private long backloggedCount;
+    private long backlogRefusedCount;
     private long notConnectedCount;
     private long sendRejectedCount;
     private final int maxReplicaFrameBytes;
@@ -75,6 +87,18 @@ public final class AeronTransport implements PeerTransport
             new FrameCodec(config.clusterId(), selfNode, config.regionOfNode(), config.secret());
         publications = new ExclusivePublication[nodeCount];
         assembler = new FragmentAssembler(this::onFrame);
+        backlogs = new ExpandableRingBuffer[nodeCount];
+        backlogSenders = new ExpandableRingBuffer.MessageConsumer[nodeCount];
+        for (int peer = 0; peer < nodeCount; peer++)
+        {
+            if (peer != selfNode)
+            {
+                final int to = peer;
+                backlogs[peer] = new ExpandableRingBuffer(0, backlogCapacity(config.termLength()), false);
+                backlogSenders[peer] = (buffer, offset, length, headOffset) -> offerBacklogged(to, buffer, offset,
+                    length);
+            }
+        }
 
         MediaDriver launchedDriver = null;
         Aeron connected = null;
@@ -176,7 +200,8 @@ public final class AeronTransport implements PeerTransport
      * {@inheritDoc}
      *
      * <p>Returns false, counting why, when {@code toNode} is not a peer, the message cannot be encoded (invalid or
-     * larger than a frame may be, or than {@link AeronTransportConfig#maxReplicaFrameBytes()}), the peer is not connected, or the publication is back pressured. Never blocks.
+     * larger than a frame may be, or than {@link AeronTransportConfig#maxReplicaFrameBytes()}), the peer is not
+     * connected, or the publication is back pressured and the peer's backlog is full. Never blocks.
      */
     @Override
     public boolean send(final int toNode, final Message message)
@@ -247,29 +272,80 @@ public final class AeronTransport implements PeerTransport
             sendRejectedCount++;
             return false;
         }
+        final ExpandableRingBuffer backlog = backlogs[toNode];
+        if (!backlog.isEmpty())
+        {
+            backlog.consume(backlogSenders[toNode], Integer.MAX_VALUE);
+        }
+        if (backlog.isEmpty())
+        {
+            // offer, not tryClaim: the MAC is computed over a byte[] (Mac.update has no allocation-free DirectBuffer
+            // form), and a frame larger than one MTU cannot be claimed anyway; offer copies it once into the term.
+            final long result = publication.offer(frameCodec.encodedBuffer(), 0, length);
+            if (result > 0)
+            {
+                sentCount++;
+                sentBytes += length;
+                return true;
+            }
+            if (Publication.NOT_CONNECTED == result)
+            {
+                notConnectedCount++;
+                return false;
+            }
+            if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+            {
+                sendRejectedCount++; // CLOSED or MAX_POSITION_EXCEEDED
+                return false;
+            }
+            backPressuredCount++;
+        }
+        if (!backlog.append(frameCodec.encodedBuffer(), 0, length))
+        {
+            backlogRefusedCount++;
+            return false;
+        }
+        backloggedCount++;
+        return true;
+    }
 
-        // offer, not tryClaim: the MAC is computed over a byte[] (Mac.update has no allocation-free DirectBuffer
-        // form), and a frame larger than one MTU cannot be claimed anyway; offer copies it once into the term.
-        final long result = publication.offer(frameCodec.encodedBuffer(), 0, length);
+    /** Offers a backlogged frame: true to take it off the backlog (sent, or the peer is gone), false to keep it. */
+    private boolean offerBacklogged(final int toNode, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = publications[toNode].offer(buffer, offset, length);
         if (result > 0)
         {
             sentCount++;
             sentBytes += length;
             return true;
         }
-        if (Publication.NOT_CONNECTED == result)
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
-            notConnectedCount++;
+            return false;
         }
-        else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        backlogRefusedCount++; // not connected any more, or closed: the protocol retransmits
+        return true;
+    }
+
+    /** Offers what waits in the backlogs, oldest first; returns the number of frames sent or discarded. */
+    private int sendBacklogs()
+    {
+        int work = 0;
+        for (int peer = 0; peer < nodeCount; peer++)
         {
-            backPressuredCount++;
+            final ExpandableRingBuffer backlog = backlogs[peer];
+            if (null != backlog && !backlog.isEmpty())
+            {
+                work += backlog.consume(backlogSenders[peer], Integer.MAX_VALUE);
+            }
         }
-        else
-        {
-            sendRejectedCount++; // CLOSED or MAX_POSITION_EXCEEDED
-        }
-        return false;
+        return work;
+    }
+
+    /** Bytes a peer's backlog may hold: four terms, what the publication itself holds at most. */
+    static int backlogCapacity(final int termLength)
+    {
+        return 4 * termLength;
     }
 
     /**
@@ -286,6 +362,7 @@ public final class AeronTransport implements PeerTransport
         {
             return 0;
         }
+        sendBacklogs();
         pollHandler = handler;
         pollDelivered = 0;
         try
@@ -346,10 +423,33 @@ public final class AeronTransport implements PeerTransport
         return sentBytes;
     }
 
-    /** Sends refused because the peer's receiver was behind (back pressure or an admin action). */
+    /** Offers pushed back by the peer's receiver window (back pressure or an admin action); the frame waited. */
     public long backPressuredCount()
     {
         return backPressuredCount;
+    }
+
+    /** Frames pushed back and kept in a backlog to offer again (each counts once, however often offered). */
+    public long backloggedCount()
+    {
+        return backloggedCount;
+    }
+
+    /** Frames dropped because a backlog was full, or its peer disconnected before they were sent. */
+    public long backlogRefusedCount()
+    {
+        return backlogRefusedCount;
+    }
+
+    /** Bytes waiting in the backlogs now. */
+    public long backlogBytes()
+    {
+        long bytes = 0;
+        for (final ExpandableRingBuffer backlog : backlogs)
+        {
+            bytes += null == backlog ? 0 : backlog.size();
+        }
+        return bytes;
     }
 
     /** Sends refused because the peer had no connected subscription (not up yet, gone, or cut off). */
@@ -407,6 +507,7 @@ public final class AeronTransport implements PeerTransport
     public String toString()
     {
         return "AeronTransport{node=" + selfNode + ", sent=" + sentCount + ", backPressured=" + backPressuredCount +
+            ", backlogged=" + backloggedCount + ", backlogRefused=" + backlogRefusedCount +
             ", notConnected=" + notConnectedCount + ", rejected=" + sendRejectedCount + ", received=" +
             receivedCount + ", dropped=" + frameCodec.dropCountTotal() + '}';
     }

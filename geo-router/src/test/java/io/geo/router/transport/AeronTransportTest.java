@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three transports in one JVM, each with an embedded media driver of its own (the default configuration, so the
@@ -187,30 +188,39 @@ class AeronTransportTest
     }
 
     @Test
-    void shouldCountBackPressureWhenThePeerDoesNotPoll() throws IOException
+    void shouldKeepPushedBackFramesInOrderUntilThePeerTakesThemAndRefuseBeyondTheBacklog() throws IOException
     {
         final List<String> endpoints = loopbackEndpoints(freeLoopbackPorts(2));
         final AeronTransport node0 = start(0, endpoints);
         final AeronTransport node1 = start(1, endpoints);
         awaitPolling(() -> node0.isConnected(1), () -> "0 -> 1 connected", () -> 0);
 
-        // Node 1 never polls: its window (at most half a term) fills and the publication pushes back.
-        final Message prepare = new Prepare(1, 2);
+        // Node 1 does not poll: its window (at most half a term) fills, the publication pushes back, and node 0
+        // keeps what follows in its backlog (in order) until that is full too.
+        long accepted = 0;
         final long deadlineNs = System.nanoTime() + TransportTestSupport.WAIT_TIMEOUT_MS * 1_000_000L;
-        while (node0.backPressuredCount() == 0 && System.nanoTime() - deadlineNs < 0)
+        while (node0.send(1, new Prepare(1, accepted + 1)))
         {
-            if (!node0.send(1, prepare))
-            {
-                LockSupport.parkNanos(100_000);
-            }
+            accepted++;
+            assertTrue(System.nanoTime() - deadlineNs < 0, "backlog never filled: " + node0);
         }
         assertTrue(node0.backPressuredCount() > 0, node0.toString());
-        assertTrue(node0.sentCount() > 0, node0.toString());
+        assertTrue(node0.backloggedCount() > 0, node0.toString());
+        assertEquals(1, node0.backlogRefusedCount(), node0.toString());
+        assertTrue(node0.backlogBytes() > AeronTransport.backlogCapacity(TERM_LENGTH) / 2, node0.toString());
 
-        // Nothing accepted was lost: once node 1 polls, it gets every message the publication took.
-        final long accepted = node0.sentCount();
-        awaitPolling(() -> node1.receivedCount() == accepted, () -> node1 + " of " + accepted,
-            () -> node1.poll((from, m) -> assertMessageEquals(prepare, m, "after back pressure"), FRAGMENT_LIMIT));
+        // Nothing accepted is lost or reordered: node 1 gets 1..accepted while node 0's polls drain the backlog.
+        final long expected = accepted;
+        final long[] next = {1};
+        awaitPolling(() -> next[0] > expected, () -> node1 + " got " + (next[0] - 1) + " of " + expected,
+            () -> node0.poll((from, m) -> fail("node 1 sent nothing"), FRAGMENT_LIMIT) + node1.poll((from, m) ->
+            {
+                assertEquals(next[0], ((Prepare)m).instance(), "in order");
+                next[0]++;
+            }, FRAGMENT_LIMIT));
+        assertEquals(0, node0.backlogBytes(), node0.toString());
+        assertEquals(expected, node0.sentCount(), node0.toString());
+        assertTrue(node0.send(1, new Prepare(1, expected + 1)), "backlog empty again");
     }
 
     @Test
