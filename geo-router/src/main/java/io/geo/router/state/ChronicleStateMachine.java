@@ -17,6 +17,7 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
+import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -105,6 +106,8 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
     private static final Long PENDING_KEY = 0L;
     /** The overlay's marker for a key deleted by the command being evaluated. */
     private static final byte[] TOMBSTONE = new byte[0];
+    /** Most clients whose last request number the heap remembers; beyond it the memory is cleared and refilled. */
+    static final int MAX_REMEMBERED_SESSIONS = 65_536;
 
     /** Lifecycle of an instance; every transition goes through {@link #state(State)}. */
     public enum State
@@ -157,6 +160,11 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
         }
     };
     private final ArrayList<StateRecords.Write> planned = new ArrayList<>();
+    /**
+     * Per client, {last request number, dedup record length} as in the dedup table, for the clients seen lately: a
+     * new request (the common case) is told from a duplicate without reading the table. Written after the table.
+     */
+    private final Long2ObjectHashMap<long[]> sessionHeads = new Long2ObjectHashMap<>();
     private final long dataBytesBudget;
     private final long sessionBytesBudget;
     private State state = State.OPEN;
@@ -275,34 +283,40 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
             applied++;
             return results;
         }
-        final byte[] recorded = sessions.get(command.clientId());
-        if (recorded != null)
+        long[] head = sessionHeads.get(command.clientId());
+        byte[] recorded = null;
+        if (head == null)
         {
-            final long lastRequestNumber = StateRecords.sessionRequestNumber(recorded);
-            if (command.requestNumber() <= lastRequestNumber)
+            recorded = sessions.get(command.clientId());
+            if (recorded != null)
             {
-                duplicates++;
-                if (command.requestNumber() == lastRequestNumber)
-                {
-                    return StateRecords.sessionResults(recorded);
-                }
-                // An older request of a client that has moved on: superseded, not applied.
-                final Result[] stale = new Result[command.opCount()];
-                Arrays.fill(stale, Result.SUPERSEDED);
-                return stale;
+                head = rememberSession(command.clientId(), StateRecords.sessionRequestNumber(recorded),
+                    recorded.length);
             }
+        }
+        if (head != null && command.requestNumber() <= head[0])
+        {
+            duplicates++;
+            if (command.requestNumber() == head[0])
+            {
+                return StateRecords.sessionResults(recorded != null ? recorded : sessions.get(command.clientId()));
+            }
+            // An older request of a client that has moved on: superseded, not applied.
+            final Result[] stale = new Result[command.opCount()];
+            Arrays.fill(stale, Result.SUPERSEDED);
+            return stale;
         }
         final Result[] results = evaluate(command);
         final byte[] sessionRecord = StateRecords.encodeSession(command.requestNumber(), results);
         Invariants.check(sessionRecord.length <= config.maxSessionRecordBytes(), "session record within its bound",
             sessionRecord.length, config.maxSessionRecordBytes());
-        if (recorded == null && sessionCount >= config.sessions())
+        if (head == null && sessionCount >= config.sessions())
         {
             throw new IllegalStateException("dedup table full: " + sessionCount + " clients, sessions=" +
                 config.sessions() + "; create a new directory with more sessions");
         }
         final long sessionBytesAfter = sessionBytes + Long.BYTES + sessionRecord.length -
-            (recorded == null ? 0 : Long.BYTES + recorded.length);
+            (head == null ? 0 : Long.BYTES + head[1]);
         if (sessionBytesAfter > sessionBytesBudget)
         {
             throw new IllegalStateException("dedup table full: its records would take " + sessionBytesAfter +
@@ -311,10 +325,11 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
         }
         commit(command, results, sessionRecord);
         sessionBytes = sessionBytesAfter;
-        if (recorded == null)
+        if (head == null)
         {
             sessionCount++;
         }
+        rememberSession(command.clientId(), command.requestNumber(), sessionRecord.length);
         applied++;
         return results;
     }
@@ -516,6 +531,23 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
         }
     }
 
+    private long[] rememberSession(final long clientId, final long requestNumber, final int recordLength)
+    {
+        long[] head = sessionHeads.get(clientId);
+        if (head == null)
+        {
+            if (sessionHeads.size() >= MAX_REMEMBERED_SESSIONS)
+            {
+                sessionHeads.clear();
+            }
+            head = new long[2];
+            sessionHeads.put(clientId, head);
+        }
+        head[0] = requestNumber;
+        head[1] = recordLength;
+        return head;
+    }
+
     private void replayPending()
     {
         final byte[] record = pending.get(PENDING_KEY);
@@ -670,6 +702,7 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
         {
             data.clear();
             sessions.clear();
+            sessionHeads.clear();
             afterWrite();
             for (int i = 0; i < entries.size(); i += 2)
             {

@@ -47,6 +47,45 @@ class ChronicleStateMachineLimitsTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldTellDuplicatesFromTheDedupTableForClientsTheHeapNoLongerRemembers() throws IOException
+    {
+        final int clients = ChronicleStateMachine.MAX_REMEMBERED_SESSIONS + 2;
+        final ChronicleStateMachineConfig config = new ChronicleStateMachineConfig()
+            .directory(tempDir.resolve("many-clients"))
+            .entries(clients + 16)
+            .averageKeyBytes(16)
+            .averageValueBytes(8)
+            .sessions(clients + 16);
+        try (ChronicleStateMachine machine = new ChronicleStateMachine(config))
+        {
+            // Client 1 first, then enough others that the heap forgets it (its memory is cleared when full).
+            for (int c = 1; c <= clients; c++)
+            {
+                assertEquals(Result.OK, machine.apply(c, Command.of(c, 5, Op.put(Key.of("k" + c), new byte[] {1})))[0]);
+            }
+            final Result[] retried = machine.apply(0, Command.of(1, 5, Op.put(Key.of("k1"), new byte[] {2})));
+            assertEquals(Result.OK, retried[0], "the recorded result of request 5");
+            assertArrayEquals(new byte[] {1}, machine.get(Key.of("k1")), "a duplicate is not applied again");
+            assertEquals(Result.SUPERSEDED, machine.apply(0, Command.of(1, 4, Op.put(Key.of("k1"),
+                new byte[] {3})))[0]);
+            assertEquals(Result.OK, machine.apply(0, Command.of(1, 6, Op.put(Key.of("k1"), new byte[] {4})))[0]);
+            assertArrayEquals(new byte[] {4}, machine.get(Key.of("k1")));
+            assertEquals(2, machine.duplicateCommands());
+            assertEquals(clients, machine.sessionCount());
+        }
+        try (ChronicleStateMachine machine = new ChronicleStateMachine(config))
+        {
+            // After a reopen the heap remembers nothing: the table answers.
+            assertEquals(Result.SUPERSEDED, machine.apply(0, Command.of(1, 5, Op.put(Key.of("k1"),
+                new byte[] {5})))[0]);
+            assertEquals(Result.OK, machine.apply(0, Command.of(clients, 5, Op.put(Key.of("k1"), new byte[] {6})))[0]);
+            assertArrayEquals(new byte[] {4}, machine.get(Key.of("k1")));
+            assertEquals(clients, machine.sessionCount());
+        }
+    }
+
+    @Test
     @Timeout(60)
     void shouldStoreTheLargestKeysValuesBatchesAndResultsTheLimitsAllow() throws IOException
     {
