@@ -42,13 +42,14 @@ import java.util.regex.Pattern;
     name = "load",
     mixinStandardHelpOptions = true,
     description = {
-        "Drive pipelined load at one node's client endpoint and report throughput and latency.",
-        "Example: geo load --address 127.0.0.1:29430 --connections 4 --pipeline 64 --seconds 10"})
+        "Drive pipelined load at the client endpoints of one or more nodes and report throughput and latency.",
+        "Example: geo load --address 127.0.0.1:29430,127.0.0.1:29431 --connections 4 --pipeline 64 --seconds 10"})
 final class LoadCommand implements Callable<Integer>
 {
-    @Option(names = "--address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:29430",
-        description = "A node's client address (default: ${DEFAULT-VALUE}, node 0 of three-regions-direct).")
-    String address;
+    @Option(names = "--address", paramLabel = "HOST:PORT", split = ",", defaultValue = "127.0.0.1:29430",
+        description = "Client addresses of one or more nodes, comma-separated; connections go round-robin over them " +
+            "(default: ${DEFAULT-VALUE}, node 0 of three-regions-direct).")
+    List<String> addresses;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "4", description = "Connections (1..256).")
     int connections;
@@ -96,21 +97,25 @@ final class LoadCommand implements Callable<Integer>
                 "--keys >= 1, --writes 0..100, --value-bytes 0..65536");
             return 2;
         }
-        final int colon = address.lastIndexOf(':');
-        if (colon <= 0)
+        final List<InetSocketAddress> targets = new ArrayList<>();
+        for (final String address : addresses)
         {
-            System.err.println("geo load: --address needs HOST:PORT, got '" + address + "'");
-            return 2;
-        }
-        final InetSocketAddress target;
-        try
-        {
-            target = new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("geo load: bad --address '" + address + "': " + ex.getMessage());
-            return 2;
+            final int colon = address.lastIndexOf(':');
+            if (colon <= 0)
+            {
+                System.err.println("geo load: --address needs HOST:PORT, got '" + address + "'");
+                return 2;
+            }
+            try
+            {
+                targets.add(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println("geo load: bad --address '" + address + "': " + ex.getMessage());
+                return 2;
+            }
         }
 
         final List<Worker> workers = new ArrayList<>();
@@ -119,11 +124,12 @@ final class LoadCommand implements Callable<Integer>
             final Worker worker = new Worker(i);
             try
             {
-                worker.open(target);
+                worker.open(targets.get(i % targets.size()));
             }
             catch (final IOException | WireException ex)
             {
-                System.err.println("geo load: cannot open connection " + i + " to " + address + ": " + ex.getMessage());
+                System.err.println("geo load: cannot open connection " + i + " to " + addresses.get(i % targets.size()) +
+                    ": " + ex.getMessage());
                 for (final Worker opened : workers)
                 {
                     opened.close();
@@ -136,8 +142,9 @@ final class LoadCommand implements Callable<Integer>
         {
             worker.thread.start();
         }
-        out.printf("load: %d connections x %d in flight, %d%% writes of %d bytes over %d keys, %d s warmup + %d s%n",
-            connections, pipeline, writePercent, valueBytes, keys, warmupSeconds, seconds);
+        out.printf("load: %d connections x %d in flight to %d node%s, %d%% writes of %d bytes over %d keys, " +
+            "%d s warmup + %d s%n", connections, pipeline, targets.size(), targets.size() == 1 ? "" : "s", writePercent,
+            valueBytes, keys, warmupSeconds, seconds);
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
         final long[] before = scrape(out);
         final long startNs = System.nanoTime();

@@ -22,6 +22,11 @@ class LoadCommandTest
             final String address = "127.0.0.1:" + cluster.config().node(1).client().getPort();
             assertEquals(0, GeoMain.run("load", "--address", address, "--connections", "2", "--pipeline", "8",
                 "--seconds", "1", "--warmup", "0", "--writes", "50", "--keys", "100"));
+            final String everyNode = address + ",127.0.0.1:" + cluster.config().node(0).client().getPort() +
+                ",127.0.0.1:" + cluster.config().node(2).client().getPort();
+            assertEquals(0, GeoMain.run("load", "--address", everyNode, "--connections", "3", "--pipeline", "4",
+                "--seconds", "1", "--warmup", "0", "--keys", "10"));
+            assertEquals(2, GeoMain.run("load", "--address", address + ",nowhere"));
             assertEquals(2, GeoMain.run("load", "--address", address, "--pipeline", "0"));
             assertEquals(2, GeoMain.run("load", "--address", "nowhere"));
             assertEquals(1, GeoMain.run("load", "--address", "127.0.0.1:1", "--seconds", "1"));
