@@ -29,11 +29,11 @@ import java.util.concurrent.Callable;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the deterministic EPaxos simulator (or, with --mode regionlog, the region log simulator) with every",
-        "verifier on.",
-        "Seeded network faults, crashes and partitions on an emulated WAN, closed-loop clients in every region;",
-        "verifiers: linearizability per key, execution order, replica state, no lost acknowledged write,",
-        "liveness once faults stop, determinism. Exits 1 if any seed breaks a verifier, 2 on bad usage."})
+        "Run the deterministic EPaxos simulator (with --nodes-per-region 3|5: Hydra region groups; with --mode " +
+            "regionlog: the region log simulator) with every verifier on.",
+        "Seeded network faults, crashes and partitions on an emulated WAN, closed-loop clients in every region; " +
+            "verifiers: linearizability per key, execution order, replica state, no lost acknowledged write, " +
+            "liveness once faults stop, determinism. Exits 1 if any seed breaks a verifier, 2 on bad usage."})
 final class SimCommand implements Callable<Integer>
 {
     @Option(names = "--mode", paramLabel = "epaxos|regionlog", defaultValue = "epaxos",
