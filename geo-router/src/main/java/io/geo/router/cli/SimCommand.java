@@ -433,9 +433,9 @@ final class SimCommand implements Callable<Integer>
             "reply p50", "reply p99", "optimum fast", "optimum slow");
         for (int r = 0; r < summary.regions.size(); r++)
         {
-            out.printf(Locale.ROOT, "%-16s %11.1f %11.1f %11.1f %11.1f %13.1f %13.1f%n", summary.regions.get(r),
-                summary.commitPercentileMs(r, 50), summary.commitPercentileMs(r, 99),
-                summary.percentileMs(r, 50), summary.percentileMs(r, 99),
+            out.printf(Locale.ROOT, "%-16s %11s %11s %11s %11s %13.1f %13.1f%n", summary.regions.get(r),
+                ms(summary.commitPercentileMs(r, 50)), ms(summary.commitPercentileMs(r, 99)),
+                ms(summary.percentileMs(r, 50)), ms(summary.percentileMs(r, 99)),
                 Optimum.fastPathMs(config.profile(), config.replicas(), r),
                 Optimum.slowPathMs(config.profile(), config.replicas(), r));
         }
@@ -463,5 +463,11 @@ final class SimCommand implements Callable<Integer>
         {
             out.println("failing seeds (replay with --seed S): " + summary.failingSeeds);
         }
+    }
+
+    /** A latency for the table: one decimal, or "-" when the region had no such command (NaN). */
+    private static String ms(final double value)
+    {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 }
