@@ -250,6 +250,35 @@ public final class WanProfile
     }
 
     /**
+     * The round trip from {@code region} to its {@code nth} nearest other region, in milliseconds: the time to hear
+     * from a quorum of {@code nth} others besides itself. 0 when {@code nth} is 0.
+     *
+     * @throws IndexOutOfBoundsException if {@code region} is not a region or {@code nth} is outside
+     *                                   [0, {@link #regionCount()} - 1].
+     */
+    public double nearestRttMs(final int region, final int nth)
+    {
+        final int n = regionCount();
+        java.util.Objects.checkIndex(region, n);
+        java.util.Objects.checkIndex(nth, n);
+        if (nth == 0)
+        {
+            return 0;
+        }
+        final double[] rtts = new double[n - 1];
+        int k = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i != region)
+            {
+                rtts[k++] = rttMs(region, i);
+            }
+        }
+        java.util.Arrays.sort(rtts);
+        return rtts[nth - 1];
+    }
+
+    /**
      * Jitter of the round-trip time between two regions in milliseconds (the standard deviation of the RTT, as
      * ping's mdev reports it); symmetric; 0 when {@code a == b}.
      *

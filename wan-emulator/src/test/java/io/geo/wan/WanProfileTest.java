@@ -44,6 +44,32 @@ class WanProfileTest
     }
 
     @Test
+    void shouldGiveTheRoundTripToTheNthNearestRegion() throws Exception
+    {
+        final WanProfile profile = TestConfig.shipped("epaxos-5");
+        for (int r = 0; r < profile.regionCount(); r++)
+        {
+            assertEquals(0, profile.nearestRttMs(r, 0));
+            double previous = 0;
+            for (int nth = 1; nth < profile.regionCount(); nth++)
+            {
+                final double rtt = profile.nearestRttMs(r, nth);
+                assertTrue(rtt >= previous, "sorted");
+                int closer = 0;
+                for (int i = 0; i < profile.regionCount(); i++)
+                {
+                    closer += i != r && profile.rttMs(r, i) < rtt ? 1 : 0;
+                }
+                assertTrue(closer < nth, "region " + r + ": " + closer + " regions closer than the " + nth + "th");
+                previous = rtt;
+            }
+        }
+        final int n = profile.regionCount();
+        assertThrows(IndexOutOfBoundsException.class, () -> profile.nearestRttMs(0, n));
+        assertThrows(IndexOutOfBoundsException.class, () -> profile.nearestRttMs(n, 1));
+    }
+
+    @Test
     void shouldShipProfilesWithTheAgreedRegions()
     {
         assertEquals(

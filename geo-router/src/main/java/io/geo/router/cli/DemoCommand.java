@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -206,19 +205,7 @@ final class DemoCommand implements Callable<Integer>
 
     private static double fastOptimumMs(final WanProfile profile, final int region)
     {
-        final int n = profile.regionCount();
-        final double[] rtts = new double[n - 1];
-        int k = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (i != region)
-            {
-                rtts[k++] = profile.rttMs(region, i);
-            }
-        }
-        Arrays.sort(rtts);
-        final int others = ReplicaConfig.fastQuorum(n) - 1;
-        return others == 0 ? 0 : rtts[others - 1];
+        return profile.nearestRttMs(region, ReplicaConfig.fastQuorum(profile.regionCount()) - 1);
     }
 
     private Path configDirectory()

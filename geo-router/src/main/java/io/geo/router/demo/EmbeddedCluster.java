@@ -208,19 +208,8 @@ public final class EmbeddedCluster
     /** The host knows its round trips: wait for a fast quorum a little longer than the RTT to reach it. */
     private static long fastPathWaitMs(final WanProfile profile, final int region)
     {
-        final int n = profile.regionCount();
-        final int others = ReplicaConfig.fastQuorum(n) - 1;
-        final double[] rtts = new double[n - 1];
-        int k = 0;
-        for (int i = 0; i < n; i++)
-        {
-            if (i != region)
-            {
-                rtts[k++] = profile.rttMs(region, i);
-            }
-        }
-        Arrays.sort(rtts);
-        return others == 0 ? 1 : (long)(rtts[others - 1] * 1.25) + 10;
+        final int others = ReplicaConfig.fastQuorum(profile.regionCount()) - 1;
+        return others == 0 ? 1 : (long)(profile.nearestRttMs(region, others) * 1.25) + 10;
     }
 
     /**

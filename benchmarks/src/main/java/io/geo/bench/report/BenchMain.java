@@ -1,0 +1,196 @@
+package io.geo.bench.report;
+
+import io.geo.bench.wan.FiveSiteLatencyBenchmark;
+import io.geo.bench.wan.ThreeRegionLatencyBenchmark;
+import io.geo.bench.wan.WanBenchCluster;
+import io.geo.bench.wan.WanWorkload;
+import io.geo.wan.WanProfile;
+import io.geo.wan.WanProfileException;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code geo bench}: runs the latency benchmarks across emulated regions (EPaxos and the Multi-Paxos baseline in the
+ * same run) with a progress line per trial, then writes a report: Markdown tables, PNG charts, the raw JMH JSON and
+ * the replicas' fast/slow path counters. See docs/benchmarks.md.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run the latency benchmarks across emulated regions, EPaxos next to a Multi-Paxos baseline, and write a " +
+            "report (Markdown tables, PNG charts, raw JMH JSON) to --out.",
+        "Example: geo bench --quick --out bench-report"})
+public final class BenchMain implements Callable<Integer>
+{
+    /** The profiles a latency benchmark class exists for. */
+    static final List<String> PROFILES = List.of("three-regions", "epaxos-5");
+
+    @Option(names = "--quick", description = "A short run (three-regions, 0/2/100%% conflict, writes of 16 B, " +
+        "3 s warmup and 8 s measurement per trial): under 5 minutes.")
+    boolean quick;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Only this WAN profile: three-regions or " +
+        "epaxos-5 (default: both; three-regions with --quick).")
+    String profile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-report",
+        description = "Directory for the report (created; default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "Configuration directory holding wan/ " +
+        "(default: the one bin/geo passes, else ./config).")
+    Path configDir;
+
+    public static void main(final String[] args)
+    {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new BenchMain()).setCommandName("geo bench").execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintStream console = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        final Path config = configDir != null ? configDir :
+            Path.of(System.getProperty(WanWorkload.CONFIG_DIR_PROPERTY, "config"));
+        final List<String> profiles = profile != null ? List.of(profile) :
+            quick ? List.of("three-regions") : PROFILES;
+        final List<WanProfile> loaded = new ArrayList<>();
+        for (final String name : profiles)
+        {
+            if (!PROFILES.contains(name))
+            {
+                System.err.println("geo bench: no latency benchmark for the profile '" + name + "'; choose one of " +
+                    PROFILES);
+                return 2;
+            }
+            try
+            {
+                loaded.add(WanProfile.resolve(name, config));
+            }
+            catch (final WanProfileException ex)
+            {
+                System.err.println("geo bench: " + ex.getMessage() + " (--config-dir names the directory holding " +
+                    "wan/)");
+                return 2;
+            }
+        }
+        Files.createDirectories(out);
+        final Path sideFile = out.resolve("counters.tsv");
+        Files.deleteIfExists(sideFile);
+
+        final List<Trials> plan = plan(profiles, quick);
+        int total = 0;
+        for (final Trials trials : plan)
+        {
+            total += trials.count();
+        }
+        final long trialSeconds = quick ? 3 + 8 : 5 + 2 * 10;
+        console.printf("geo bench: %d trials (%s), about %d minutes; report in %s%n", total,
+            quick ? "quick" : "full", Math.max(1, total * (trialSeconds + 4) / 60), out.toAbsolutePath());
+        final ProgressOutput progress = new ProgressOutput(console, total);
+        final List<RunResult> results = new ArrayList<>();
+        int set = 0;
+        for (final Trials trials : plan)
+        {
+            set++;
+            final ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("\\." + trials.benchmark.getSimpleName() + "\\.")
+                .param("protocol", "EPAXOS", "MULTI_PAXOS")
+                .param("conflictPercent", trials.conflicts)
+                .param("mix", trials.mixes)
+                .param("valueBytes", trials.valueBytes)
+                .jvmArgsAppend("-D" + WanWorkload.CONFIG_DIR_PROPERTY + "=" + config.toAbsolutePath(),
+                    "-D" + WanWorkload.SIDE_FILE_PROPERTY + "=" + sideFile.toAbsolutePath())
+                .resultFormat(ResultFormatType.JSON)
+                .result(out.resolve("jmh-" + set + ".json").toString());
+            if (quick)
+            {
+                options.warmupIterations(1).warmupTime(TimeValue.seconds(3))
+                    .measurementIterations(1).measurementTime(TimeValue.seconds(8));
+            }
+            try
+            {
+                results.addAll(new Runner(options.build(), progress).run());
+            }
+            catch (final RunnerException ex)
+            {
+                System.err.println("geo bench: a benchmark failed: " + ex.getMessage());
+                return 1;
+            }
+        }
+        final Report report = new Report(loaded, results, Counters.read(sideFile), quick,
+            "bin/geo bench" + (quick ? " --quick" : "") + (profile != null ? " --profile " + profile : "") +
+            " --out " + out);
+        report.write(out);
+        console.printf("geo bench: wrote %s (%d trials)%n", out.resolve("report.md"), results.size());
+        console.print(report.summary());
+        return 0;
+    }
+
+    /** One JMH invocation: a benchmark class and the cross product of parameter values it runs (both protocols). */
+    record Trials(Class<?> benchmark, String[] conflicts, String[] mixes, String[] valueBytes)
+    {
+        int count()
+        {
+            return 2 * conflicts.length * mixes.length * valueBytes.length;
+        }
+    }
+
+    static List<Trials> plan(final List<String> profiles, final boolean quick)
+    {
+        final List<Trials> plan = new ArrayList<>();
+        for (final String name : profiles)
+        {
+            final Class<?> benchmark = name.equals("epaxos-5") ? FiveSiteLatencyBenchmark.class :
+                ThreeRegionLatencyBenchmark.class;
+            if (quick)
+            {
+                plan.add(new Trials(benchmark, new String[] {"0", "2", "100"}, new String[] {"WRITE"},
+                    new String[] {"16"}));
+                continue;
+            }
+            plan.add(new Trials(benchmark, new String[] {"0", "2", "10", "25", "50", "100"}, new String[] {"WRITE"},
+                new String[] {"16"}));
+            plan.add(new Trials(benchmark, new String[] {"0", "25"}, new String[] {"READ_WRITE", "CAS"},
+                new String[] {"16"}));
+            plan.add(new Trials(benchmark, new String[] {"0", "25"}, new String[] {"WRITE"},
+                new String[] {"1024"}));
+        }
+        return plan;
+    }
+
+    /** Seconds a trial of this plan measures, for the report's header. */
+    static String timing(final boolean quick)
+    {
+        return quick ? "warmup 1 x 3 s, measurement 1 x 8 s" : "warmup 1 x 5 s, measurement 2 x 10 s";
+    }
+
+    static String ms(final double value)
+    {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static double optimum(final WanProfile profile, final WanBenchCluster.Protocol protocol, final int region)
+    {
+        return WanBenchCluster.optimumMs(profile, protocol, 0, region);
+    }
+}

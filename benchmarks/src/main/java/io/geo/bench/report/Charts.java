@@ -1,0 +1,212 @@
+package io.geo.bench.report;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * PNG line charts drawn with Java2D (headless), enough for the benchmark report: several series over a shared x
+ * axis, solid or dashed, with a legend. No chart library.
+ */
+final class Charts
+{
+    private static final int WIDTH = 960;
+    private static final int HEIGHT = 560;
+    private static final int LEFT = 80;
+    private static final int RIGHT = 230;
+    private static final int TOP = 50;
+    private static final int BOTTOM = 60;
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
+        new Color(0x8c564b), new Color(0xe377c2)};
+
+    /** One line: points (x[i], y[i]); NaN y values are skipped. */
+    record Series(String name, double[] x, double[] y, int colorIndex, boolean dashed)
+    {
+    }
+
+    private Charts()
+    {
+    }
+
+    /**
+     * Series over categories (equally spaced x positions labelled {@code categories}; series x values are category
+     * indexes); the y axis starts at 0.
+     */
+    static void categoryChart(
+        final Path file, final String title, final String xLabel, final String yLabel, final String[] categories,
+        final List<Series> series) throws IOException
+    {
+        final double[] ticks = new double[categories.length];
+        for (int i = 0; i < ticks.length; i++)
+        {
+            ticks[i] = i;
+        }
+        draw(file, title, xLabel, yLabel, series, -0.25, categories.length - 0.75, ticks, categories, Double.NaN);
+    }
+
+    /** Series over a numeric x axis from 0; {@code yMax} fixes the y axis's top (NaN: from the data). */
+    static void xyChart(
+        final Path file, final String title, final String xLabel, final String yLabel, final List<Series> series,
+        final double yMax) throws IOException
+    {
+        double xMax = 0;
+        for (final Series s : series)
+        {
+            for (int i = 0; i < s.x().length; i++)
+            {
+                if (!Double.isNaN(s.y()[i]))
+                {
+                    xMax = Math.max(xMax, s.x()[i]);
+                }
+            }
+        }
+        xMax = niceCeiling(xMax <= 0 ? 1 : xMax * 1.05);
+        final double[] ticks = new double[6];
+        final String[] labels = new String[ticks.length];
+        for (int i = 0; i < ticks.length; i++)
+        {
+            ticks[i] = xMax * i / (ticks.length - 1);
+            labels[i] = format(ticks[i]);
+        }
+        draw(file, title, xLabel, yLabel, series, 0, xMax, ticks, labels, yMax);
+    }
+
+    private static void draw(
+        final Path file, final String title, final String xLabel, final String yLabel, final List<Series> series,
+        final double xMin, final double xMax, final double[] xTicks, final String[] xTickLabels,
+        final double fixedYMax) throws IOException
+    {
+        double yMax = 0;
+        for (final Series s : series)
+        {
+            for (int i = 0; i < s.x().length; i++)
+            {
+                if (!Double.isNaN(s.y()[i]))
+                {
+                    yMax = Math.max(yMax, s.y()[i]);
+                }
+            }
+        }
+        yMax = !Double.isNaN(fixedYMax) ? fixedYMax : niceCeiling(yMax <= 0 ? 1 : yMax * 1.05);
+
+        final BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        final Graphics2D g = image.createGraphics();
+        try
+        {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            final int plotW = WIDTH - LEFT - RIGHT;
+            final int plotH = HEIGHT - TOP - BOTTOM;
+
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            g.drawString(title, LEFT, TOP - 20);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+
+            // grid and y ticks
+            final int yTicks = 5;
+            for (int i = 0; i <= yTicks; i++)
+            {
+                final double v = yMax * i / yTicks;
+                final int py = TOP + plotH - (int)Math.round(plotH * v / yMax);
+                g.setColor(new Color(0xe0e0e0));
+                g.drawLine(LEFT, py, LEFT + plotW, py);
+                g.setColor(Color.DARK_GRAY);
+                final String label = format(v);
+                g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), py + 4);
+            }
+            // x ticks
+            for (int i = 0; i < xTicks.length; i++)
+            {
+                final int px = LEFT + (int)Math.round(plotW * (xTicks[i] - xMin) / (xMax - xMin));
+                g.setColor(new Color(0xe0e0e0));
+                g.drawLine(px, TOP, px, TOP + plotH);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(xTickLabels[i], px - g.getFontMetrics().stringWidth(xTickLabels[i]) / 2,
+                    TOP + plotH + 18);
+            }
+            g.setColor(Color.BLACK);
+            g.drawRect(LEFT, TOP, plotW, plotH);
+            g.drawString(xLabel, LEFT + plotW / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, HEIGHT - 18);
+            final Graphics2D rotated = (Graphics2D)g.create();
+            rotated.rotate(-Math.PI / 2);
+            rotated.drawString(yLabel, -(TOP + plotH / 2 + g.getFontMetrics().stringWidth(yLabel) / 2), 22);
+            rotated.dispose();
+
+            // series
+            int legendY = TOP + 10;
+            for (final Series s : series)
+            {
+                final Color color = PALETTE[Math.floorMod(s.colorIndex(), PALETTE.length)];
+                g.setColor(color);
+                g.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+                    new float[] {7f, 5f}, 0f) : new BasicStroke(2f));
+                final Path2D path = new Path2D.Double();
+                boolean started = false;
+                for (int i = 0; i < s.x().length; i++)
+                {
+                    if (Double.isNaN(s.y()[i]))
+                    {
+                        continue;
+                    }
+                    final double px = LEFT + plotW * (s.x()[i] - xMin) / (xMax - xMin);
+                    final double py = TOP + plotH - plotH * Math.min(s.y()[i], yMax) / yMax;
+                    if (started)
+                    {
+                        path.lineTo(px, py);
+                    }
+                    else
+                    {
+                        path.moveTo(px, py);
+                        started = true;
+                    }
+                    if (s.x().length <= 12 && !s.dashed())
+                    {
+                        g.fillOval((int)px - 3, (int)py - 3, 6, 6);
+                    }
+                }
+                g.draw(path);
+                g.drawLine(LEFT + plotW + 15, legendY, LEFT + plotW + 45, legendY);
+                g.setStroke(new BasicStroke(1f));
+                g.setColor(Color.BLACK);
+                g.drawString(s.name(), LEFT + plotW + 52, legendY + 4);
+                legendY += 20;
+            }
+        }
+        finally
+        {
+            g.dispose();
+        }
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static double niceCeiling(final double value)
+    {
+        final double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
+        for (final double step : new double[] {1, 2, 2.5, 5, 10})
+        {
+            if (step * magnitude >= value)
+            {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String format(final double v)
+    {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,100 @@
+package io.geo.bench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The report's pieces that need no benchmark run: names, plans, counters, charts, option errors. */
+class BenchReportTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNameRegionsAfterTheirBenchmarkMethods()
+    {
+        assertEquals("us-east-1", Report.regionName("usEast1"));
+        assertEquals("ap-northeast-1", Report.regionName("apNortheast1"));
+        assertEquals("us-west-2", Report.regionName("usWest2"));
+    }
+
+    @Test
+    void shouldPlanBothProtocolsForEveryWorkload()
+    {
+        final List<BenchMain.Trials> quick = BenchMain.plan(List.of("three-regions"), true);
+        assertEquals(1, quick.size());
+        assertEquals(6, quick.get(0).count(), "0, 2, 100% x both protocols");
+        final List<BenchMain.Trials> full = BenchMain.plan(BenchMain.PROFILES, false);
+        assertEquals(6, full.size());
+        assertEquals(2 * (12 + 8 + 4), full.stream().mapToInt(BenchMain.Trials::count).sum());
+    }
+
+    @Test
+    void shouldReadTheTrialsCountersAndTheirConflictRate() throws Exception
+    {
+        final Path file = dir.resolve("counters.tsv");
+        Files.writeString(file, "three-regions\tEPAXOS\t2\tWRITE\t16\t98\t2\t900\t11.5\nnot a line\n");
+        final Counters counters = Counters.read(file);
+        final Counters.Trial trial = counters.get("three-regions", "EPAXOS", "2", "WRITE", "16");
+        assertNotNull(trial);
+        assertEquals(0.02, trial.conflictRate(), 1e-12);
+        assertNull(counters.get("three-regions", "EPAXOS", "0", "WRITE", "16"));
+        assertTrue(Double.isNaN(new Counters.Trial(0, 0, 0, 1).conflictRate()));
+        assertNull(Counters.read(dir.resolve("missing.tsv")).get("a", "b", "c", "d", "e"));
+    }
+
+    @Test
+    void shouldDrawChartsAsPngs() throws Exception
+    {
+        final double[] x = {0, 1, 2};
+        final List<Charts.Series> series = List.of(
+            new Charts.Series("a", x, new double[] {70, 71, 300}, 0, false),
+            new Charts.Series("b", x, new double[] {141, Double.NaN, 142}, 1, true));
+        final Path bars = dir.resolve("by-conflict.png");
+        Charts.categoryChart(bars, "title", "x", "y", new String[] {"0%", "2%", "100%"}, series);
+        final Path cdf = dir.resolve("cdf.png");
+        Charts.xyChart(cdf, "cdf", "ms", "%", List.of(new Charts.Series("c", new double[] {70, 71, 75},
+            new double[] {10, 90, 100}, 2, false)), 100);
+        for (final Path png : List.of(bars, cdf))
+        {
+            final BufferedImage image = ImageIO.read(png.toFile());
+            assertNotNull(image, png.toString());
+            assertEquals(960, image.getWidth());
+            assertEquals(560, image.getHeight());
+            // something was drawn in the series' colour (the first palette entry)
+            boolean blue = false;
+            for (int px = 0; px < image.getWidth() && !blue; px++)
+            {
+                for (int py = 0; py < image.getHeight() && !blue; py++)
+                {
+                    blue = (image.getRGB(px, py) & 0xffffff) == 0x1f77b4;
+                }
+            }
+            assertTrue(blue || png.equals(cdf), png + " has no line of the first series");
+        }
+    }
+
+    @Test
+    void shouldRefuseAnUnknownProfileWithExitCode2() throws Exception
+    {
+        final BenchMain main = new BenchMain();
+        final int code = new CommandLine(main).execute("--profile", "nowhere", "--out", dir.resolve("r").toString(),
+            "--config-dir", Path.of("..", "config").toString());
+        assertEquals(2, code);
+        assertFalse(Files.exists(dir.resolve("r")), "nothing written");
+        assertNotEquals(0, new CommandLine(new BenchMain()).execute("--no-such-option"));
+    }
+}
