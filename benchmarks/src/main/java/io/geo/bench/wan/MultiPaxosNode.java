@@ -41,7 +41,6 @@ final class MultiPaxosNode
     private final PeerTransport.Handler handler;
     private long nowNs;
     private long nextTickNs;
-    private long applied;
 
     /**
      * @param config   this node's region log settings (node id = its region), with delegation off.
@@ -135,7 +134,6 @@ final class MultiPaxosNode
         }
         final Command command = CommandPayload.decode(entry.payload());
         final Result[] results = stateMachine.apply(slot, command);
-        applied++;
         if (entry.origin() == self)
         {
             final Object token = waiting.remove(entry.sequence());
@@ -149,15 +147,5 @@ final class MultiPaxosNode
     boolean isLeader()
     {
         return node.isLeader();
-    }
-
-    long applied()
-    {
-        return applied;
-    }
-
-    long digest()
-    {
-        return stateMachine.digest();
     }
 }

@@ -6,6 +6,7 @@ import io.geo.epaxos.primitives.Result;
 import io.geo.epaxos.regionlog.RegionLogConfig;
 import io.geo.epaxos.replica.ReplicaConfig;
 import io.geo.epaxos.state.KeyValueStateMachine;
+import io.geo.router.demo.EmbeddedCluster;
 import io.geo.router.demo.Stores;
 import io.geo.router.host.ProtocolHost;
 import io.geo.router.host.ReplicaHost;
@@ -110,7 +111,7 @@ public final class WanBenchCluster implements AutoCloseable
                     .replicaId(r)
                     .replicaCount(regions)
                     .randomSeed(seed * 31 + r)
-                    .fastPathTimeoutNs(TimeUnit.MILLISECONDS.toNanos(fastPathWaitMs(profile, r)))
+                    .fastPathTimeoutNs(TimeUnit.MILLISECONDS.toNanos(EmbeddedCluster.fastPathWaitMs(profile, r)))
                     .retransmitTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1000))
                     .recoveryTimeoutNs(TimeUnit.MILLISECONDS.toNanos(3000));
                 replicas.add(new ReplicaHost(config, Stores.memory(r), new KeyValueStateMachine(), wan.transport(r),
@@ -320,16 +321,6 @@ public final class WanBenchCluster implements AutoCloseable
         return wan.messagesSent();
     }
 
-    public WanProfile profile()
-    {
-        return profile;
-    }
-
-    public Protocol protocol()
-    {
-        return protocol;
-    }
-
     /** Stops the driver thread (waiting calls fail); idempotent. */
     @Override
     public void close()
@@ -361,13 +352,6 @@ public final class WanBenchCluster implements AutoCloseable
         }
         final double toLeader = region == leaderRegion ? 0 : profile.rttMs(region, leaderRegion);
         return toLeader + profile.nearestRttMs(leaderRegion, n / 2);
-    }
-
-    /** Wait for a fast quorum a little longer than the round trip to reach it (as the demo does). */
-    private static long fastPathWaitMs(final WanProfile profile, final int region)
-    {
-        final int others = ReplicaConfig.fastQuorum(profile.regionCount()) - 1;
-        return others == 0 ? 1 : (long)(profile.nearestRttMs(region, others) * 1.25) + 10;
     }
 
     private static long maxRttNs(final WanProfile profile)

@@ -32,7 +32,8 @@ import java.util.function.IntFunction;
 /**
  * A multi-region cluster in one JVM: one {@link ReplicaHost} per region (the duty cycle a sidecar runs), or with
  * region groups several {@link HydraHost}s per region sharing a region log, connected by the real-time WAN emulator,
- * each with a durable store and a state machine, and closed-loop clients in every region. One thread drives everything: each cycle reads the clock once, moves due messages into inboxes, runs every
+ * each with a durable store and a state machine, and closed-loop clients in every region. One thread drives
+ * everything: each cycle reads the clock once, moves due messages into inboxes, runs every
  * host's step (which group-commits before releasing messages and replies), and issues client commands. Not
  * thread-safe: {@link #run} owns everything.
  */
@@ -205,8 +206,11 @@ public final class EmbeddedCluster
         }
     }
 
-    /** The host knows its round trips: wait for a fast quorum a little longer than the RTT to reach it. */
-    private static long fastPathWaitMs(final WanProfile profile, final int region)
+    /**
+     * The host knows its round trips: wait for a fast quorum a little longer than the RTT to reach it (ms; also used
+     * by the benchmark cluster).
+     */
+    public static long fastPathWaitMs(final WanProfile profile, final int region)
     {
         final int others = ReplicaConfig.fastQuorum(profile.regionCount()) - 1;
         return others == 0 ? 1 : (long)(profile.nearestRttMs(region, others) * 1.25) + 10;
