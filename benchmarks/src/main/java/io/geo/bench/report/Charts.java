@@ -29,8 +29,14 @@ final class Charts
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e),
         new Color(0x8c564b), new Color(0xe377c2)};
 
-    /** One line: points (x[i], y[i]); NaN y values are skipped. */
-    record Series(String name, double[] x, double[] y, int colorIndex, boolean dashed)
+    /** How a line is drawn. */
+    enum Line
+    {
+        SOLID, DASHED, DOTTED
+    }
+
+    /** One line: points (x[i], y[i]); NaN y values are skipped; y values above the axis are drawn at its top. */
+    record Series(String name, double[] x, double[] y, int colorIndex, Line line)
     {
     }
 
@@ -151,8 +157,7 @@ final class Charts
             {
                 final Color color = PALETTE[Math.floorMod(s.colorIndex(), PALETTE.length)];
                 g.setColor(color);
-                g.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
-                    new float[] {7f, 5f}, 0f) : new BasicStroke(2f));
+                g.setStroke(stroke(s.line()));
                 final Path2D path = new Path2D.Double();
                 boolean started = false;
                 for (int i = 0; i < s.x().length; i++)
@@ -172,7 +177,7 @@ final class Charts
                         path.moveTo(px, py);
                         started = true;
                     }
-                    if (s.x().length <= 12 && !s.dashed())
+                    if (s.x().length <= 12 && s.line() == Line.SOLID)
                     {
                         g.fillOval((int)px - 3, (int)py - 3, 6, 6);
                     }
@@ -192,7 +197,21 @@ final class Charts
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private static double niceCeiling(final double value)
+    private static BasicStroke stroke(final Line line)
+    {
+        switch (line)
+        {
+            case DASHED:
+                return new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f);
+            case DOTTED:
+                return new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {1f, 4f},
+                    0f);
+            default:
+                return new BasicStroke(2f);
+        }
+    }
+
+    static double niceCeiling(final double value)
     {
         final double magnitude = Math.pow(10, Math.floor(Math.log10(value)));
         for (final double step : new double[] {1, 2, 2.5, 5, 10})

@@ -37,8 +37,15 @@ final class ProgressOutput implements OutputFormat
         started++;
         trialStartNs = System.nanoTime();
         final String name = params.getBenchmark();
-        out.printf(Locale.ROOT, "[%d/%d] %s %s, conflict %s%%, %s, %s B%n", started, total,
-            name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1, name.lastIndexOf('.')),
+        final String benchmark = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1,
+            name.lastIndexOf('.'));
+        if (params.getParam("offeredLoad") != null)
+        {
+            out.printf(Locale.ROOT, "[%d/%d] %s %s, %s commands/s offered%n", started, total, benchmark,
+                params.getParam("protocol"), params.getParam("offeredLoad"));
+            return;
+        }
+        out.printf(Locale.ROOT, "[%d/%d] %s %s, conflict %s%%, %s, %s B%n", started, total, benchmark,
             params.getParam("protocol"), params.getParam("conflictPercent"), params.getParam("mix"),
             params.getParam("valueBytes"));
     }
@@ -53,9 +60,15 @@ final class ProgressOutput implements OutputFormat
         final BenchmarkParams benchmarkParams, final IterationParams params, final int iteration,
         final IterationResult data)
     {
+        final String type = params.getType() == IterationType.WARMUP ? "warmup" : "measurement";
+        if (benchmarkParams.getParam("offeredLoad") != null)
+        {
+            out.printf(Locale.ROOT, "      %s %d: sent %.0f commands/s (%.0f s into the trial)%n", type, iteration,
+                data.getPrimaryResult().getScore(), (System.nanoTime() - trialStartNs) / 1e9);
+            return;
+        }
         final StringBuilder line = new StringBuilder();
-        line.append(String.format(Locale.ROOT, "      %s %d: p50", params.getType() == IterationType.WARMUP ?
-            "warmup" : "measurement", iteration));
+        line.append(String.format(Locale.ROOT, "      %s %d: p50", type, iteration));
         for (final Map.Entry<String, Result> e : data.getSecondaryResults().entrySet())
         {
             if (e.getKey().indexOf(':') >= 0 || e.getKey().matches("p\\d.*"))

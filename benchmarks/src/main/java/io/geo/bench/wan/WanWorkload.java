@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cluster and workload of a latency benchmark across emulated regions (shared by the threads of one JMH group:
- * each benchmark method is the client of one region). Parameters: the protocol (EPaxos, or the Multi-Paxos baseline
- * with its leader in the profile's first region), the percentage of commands on one shared hot key (the rest on keys
- * of the client's own), the operation mix and the value size. At the end of a trial it records the replicas' fast and
+ * each benchmark method is the client of one region). Parameters: the protocol (EPaxos, Hydra region groups, or the
+ * Multi-Paxos baseline with its leader in the profile's first region), the percentage of commands on one shared hot
+ * key (the rest on keys of the client's own), the operation mix and the value size. At the end of a trial it records the replicas' fast and
  * slow path counts, so the conflict rate is measured, not assumed (see {@link #SIDE_FILE_PROPERTY}).
  */
 @State(Scope.Group)
@@ -50,7 +50,7 @@ public class WanWorkload
         CAS
     }
 
-    @Param({"EPAXOS", "MULTI_PAXOS"})
+    @Param({"EPAXOS", "HYDRA", "MULTI_PAXOS"})
     public WanBenchCluster.Protocol protocol;
 
     @Param({"0", "2", "10", "25", "50", "100"})
@@ -77,17 +77,7 @@ public class WanWorkload
     @Setup
     public void start()
     {
-        final WanProfile profile;
-        try
-        {
-            profile = WanProfile.resolve(profileName(), Path.of(System.getProperty(CONFIG_DIR_PROPERTY, "config")));
-        }
-        catch (final WanProfileException ex)
-        {
-            throw new IllegalStateException("cannot load the WAN profile '" + profileName() + "' (set -D" +
-                CONFIG_DIR_PROPERTY + " to the config directory): " + ex.getMessage(), ex);
-        }
-        cluster = new WanBenchCluster(profile, protocol, 0, 42, TimeUnit.SECONDS.toNanos(30));
+        cluster = new WanBenchCluster(loadProfile(profileName()), protocol, 0, 42, TimeUnit.SECONDS.toNanos(30));
         startNs = System.nanoTime();
     }
 
@@ -100,18 +90,47 @@ public class WanWorkload
         final String line = String.join("\t", profileName(),
             protocol.name(), Integer.toString(conflictPercent), mix.name(), Integer.toString(valueBytes),
             Long.toString(fast), Long.toString(slow), Long.toString(cluster.messagesSent()),
-            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNs) / 1e9)) + "\n";
-        final String sideFile = System.getProperty(SIDE_FILE_PROPERTY);
+            String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNs) / 1e9));
+        appendSideLine(SIDE_FILE_PROPERTY, line, String.format(Locale.ROOT, "%n%s: fast path %d, slow path %d " +
+            "(conflict rate %.1f%%), %d WAN messages%n", protocol, fast, slow,
+            fast + slow == 0 ? 0.0 : 100.0 * slow / (fast + slow), cluster.messagesSent()));
+    }
+
+    /** The WAN profile {@code name} from the configuration directory ({@link #CONFIG_DIR_PROPERTY}). */
+    static WanProfile loadProfile(final String name)
+    {
+        try
+        {
+            return WanProfile.resolve(name, Path.of(System.getProperty(CONFIG_DIR_PROPERTY, "config")));
+        }
+        catch (final WanProfileException ex)
+        {
+            throw new IllegalStateException("cannot load the WAN profile '" + name + "' (set -D" +
+                CONFIG_DIR_PROPERTY + " to the config directory): " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A client id no other session of this JVM has. */
+    static long nextClientId()
+    {
+        return CLIENT_IDS.incrementAndGet();
+    }
+
+    /**
+     * Appends {@code line} to the file named by the system property {@code property}; without the property, prints
+     * {@code unsetMessage} instead.
+     */
+    static void appendSideLine(final String property, final String line, final String unsetMessage)
+    {
+        final String sideFile = System.getProperty(property);
         if (sideFile == null)
         {
-            System.out.printf(Locale.ROOT, "%n%s: fast path %d, slow path %d (conflict rate %.1f%%), %d WAN " +
-                "messages%n", protocol, fast, slow, fast + slow == 0 ? 0.0 : 100.0 * slow / (fast + slow),
-                cluster.messagesSent());
+            System.out.print(unsetMessage);
             return;
         }
         try
         {
-            Files.writeString(Path.of(sideFile), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            Files.writeString(Path.of(sideFile), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         }
         catch (final IOException ex)
@@ -133,7 +152,7 @@ public class WanWorkload
         @Setup
         public void start()
         {
-            clientId = CLIENT_IDS.incrementAndGet();
+            clientId = nextClientId();
             random = new SplittableRandom(clientId * 0x9E3779B97F4A7C15L);
         }
     }

@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The benchmark cluster on the real-time WAN emulator: both protocols answer commands from every region with the
- * replicated results, the baseline leads from the chosen region, the replicas count their fast paths, and the
- * optimum is the profile's.
+ * The benchmark cluster on the real-time WAN emulator: every protocol answers commands from every region with the
+ * replicated results (blocking or not), the baseline leads from the chosen region, the replicas count their fast
+ * paths, and the optimum is the profile's.
  */
 @Timeout(120)
 class WanBenchClusterTest
@@ -54,6 +54,61 @@ class WanBenchClusterTest
             assertEquals("-L-", cluster.describe(), "eu-west-1 leads");
             cluster.close();
             assertEquals(0, cluster.fastPathCommits() + cluster.slowPathCommits(), "no EPaxos instance");
+        }
+    }
+
+    @Test
+    void shouldAnswerEveryRegionFromItsRegionGroupOverHydra() throws Exception
+    {
+        try (WanBenchCluster cluster = new WanBenchCluster(threeRegions(), WanBenchCluster.Protocol.HYDRA, 0, 7,
+            TIMEOUT_NS))
+        {
+            exercise(cluster);
+            cluster.close();
+            // counted once per region, not once per node of its group: the 3 + 9 + 2 commands of exercise()
+            final long instances = cluster.fastPathCommits() + cluster.slowPathCommits();
+            assertTrue(instances >= 6 && instances <= 14, "instances " + instances);
+        }
+    }
+
+    @Test
+    void shouldCompleteSubmittedCommandsWithoutBlockingTheSender() throws Exception
+    {
+        try (WanBenchCluster cluster = new WanBenchCluster(WanProfile.resolve("lan", Path.of("..", "config")),
+            WanBenchCluster.Protocol.EPAXOS, 0, 7, TIMEOUT_NS))
+        {
+            final int commands = 300;
+            final java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(commands);
+            final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < commands; i++)
+            {
+                cluster.submit(i % 3, Command.of(1000 + i, 1, Op.put(Key.of("k" + i), new byte[] {1})),
+                    (results, error) ->
+                    {
+                        if (error != null || results[0] != Result.OK)
+                        {
+                            failed.incrementAndGet();
+                        }
+                        answered.countDown();
+                    });
+            }
+            assertTrue(answered.await(20, TimeUnit.SECONDS), answered.getCount() + " not answered");
+            assertEquals(0, failed.get());
+            // a second command of a client id in flight fails at once, the first is still answered
+            final String[] outcome = new String[2];
+            final java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+            for (int i = 0; i < 2; i++)
+            {
+                final int n = i;
+                cluster.submit(0, Command.of(5000, 1, Op.put(Key.of("same"), new byte[] {2})), (results, error) ->
+                {
+                    outcome[n] = error == null ? "ok" : error;
+                    both.countDown();
+                });
+            }
+            assertTrue(both.await(20, TimeUnit.SECONDS));
+            final String joined = outcome[0] + " / " + outcome[1];
+            assertTrue(joined.contains("ok") && joined.contains("already has a command in flight"), joined);
         }
     }
 
@@ -126,6 +181,9 @@ class WanBenchClusterTest
             1e-9);
         assertEquals(profile.rttMs(2, 0) + leaderMajority,
             WanBenchCluster.optimumMs(profile, WanBenchCluster.Protocol.MULTI_PAXOS, 0, 2), 1e-9);
+        // Hydra: one region log round (two LAN hops) on top
+        assertEquals(WanBenchCluster.optimumMs(profile, WanBenchCluster.Protocol.EPAXOS, 0, 2) + 0.2,
+            WanBenchCluster.optimumMs(profile, WanBenchCluster.Protocol.HYDRA, 0, 2), 1e-9);
         assertThrows(IllegalArgumentException.class, () -> new WanBenchCluster(profile,
             WanBenchCluster.Protocol.EPAXOS, 3, 1, TIMEOUT_NS));
     }

@@ -114,7 +114,7 @@ public final class EmbeddedCluster
 
     private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(5);
     /** One-way delay between two nodes of a region (region groups). */
-    private static final long LAN_ONE_WAY_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    public static final long LAN_ONE_WAY_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final DemoOptions options;
     private final EmulatedWan wan;
