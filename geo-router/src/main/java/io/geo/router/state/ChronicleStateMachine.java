@@ -411,6 +411,11 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
      */
     private void commit(final Command command, final Result[] results, final byte[] sessionRecord)
     {
+        if (command.opCount() == 1 && command.op(0).type() == OpType.PUT)
+        {
+            putAlone(command, sessionRecord);
+            return;
+        }
         planned.clear();
         long sizeAfter = dataSize;
         long bytesAfter = dataBytes;
@@ -431,20 +436,10 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
             }
             planned.add(new StateRecords.Write(keyBytes, value));
         }
-        if (sizeAfter > config.entries())
-        {
-            throw new IllegalStateException("data map full: the command would make it hold " + sizeAfter +
-                " keys, entries=" + config.entries() + "; create a new directory with more entries");
-        }
-        if (bytesAfter > dataBytesBudget)
-        {
-            throw new IllegalStateException("data map full: its keys and values would take " + bytesAfter +
-                " bytes, the budget of entries * (averageKeyBytes + averageValueBytes) is " + dataBytesBudget +
-                "; create a new directory with larger sizing");
-        }
-        // Only a lone PUT gives the same result when re-applied over its own write; a DELETE's result says whether
-        // the key existed, which its own write changes, so it goes through the redo record like a batch.
-        final boolean direct = planned.isEmpty() || (command.opCount() == 1 && command.op(0).type() == OpType.PUT);
+        checkCapacity(sizeAfter, bytesAfter);
+        // Only a lone PUT (putAlone) gives the same result when re-applied over its own write; a DELETE's result
+        // says whether the key existed, which its own write changes, so it goes through the redo record like a batch.
+        final boolean direct = planned.isEmpty();
         try
         {
             if (direct)
@@ -474,6 +469,75 @@ public final class ChronicleStateMachine implements SnapshotStateMachine, AutoCl
         dataBytes = bytesAfter;
         overlay.clear();
         planned.clear();
+    }
+
+    /**
+     * The commonest command, a lone PUT, written directly (re-applying it gives the same result): the capacity check
+     * and the data write in one Chronicle query (one key lookup under the segment's update lock), then the dedup
+     * record. Nothing is written when the map would be over its limits.
+     */
+    private void putAlone(final Command command, final byte[] sessionRecord)
+    {
+        final byte[] keyBytes = command.op(0).key().bytes();
+        final byte[] value = command.op(0).value();
+        final long sizeAfter;
+        final long bytesAfter;
+        try (ExternalMapQueryContext<byte[], byte[], ?> context = data.queryContext(keyBytes))
+        {
+            context.updateLock().lock();
+            final MapEntry<byte[], byte[]> entry = context.entry();
+            sizeAfter = dataSize + (entry == null ? 1 : 0);
+            bytesAfter = dataBytes + value.length + (entry == null ? keyBytes.length : -entry.value().size());
+            checkCapacity(sizeAfter, bytesAfter);
+            try
+            {
+                if (entry == null)
+                {
+                    context.absentEntry().doInsert(context.wrapValueAsData(value));
+                }
+                else
+                {
+                    entry.doReplaceValue(context.wrapValueAsData(value));
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                state(State.FAILED);
+                throw ex;
+            }
+        }
+        try
+        {
+            afterWrite();
+            if (sessionRecord != null)
+            {
+                sessions.put(command.clientId(), sessionRecord);
+                afterWrite();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            state(State.FAILED);
+            throw ex;
+        }
+        dataSize = sizeAfter;
+        dataBytes = bytesAfter;
+        overlay.clear();
+    }
+
+    private void checkCapacity(final long sizeAfter, final long bytesAfter)
+    {
+        if (sizeAfter > config.entries())
+        {
+            throw new IllegalStateException("data map full: the command would make it hold " + sizeAfter +
+                " keys, entries=" + config.entries() + "; create a new directory with more entries");
+        }
+        if (bytesAfter > dataBytesBudget)
+        {
+            throw new IllegalStateException("data map full: its keys and values would take " + bytesAfter +
+                " bytes, the budget of entries * (averageKeyBytes + averageValueBytes) is " + dataBytesBudget +
+                "; create a new directory with larger sizing");
+        }
     }
 
     /** Length of the value stored for {@code keyBytes}, or -1 when absent; does not copy the value. */

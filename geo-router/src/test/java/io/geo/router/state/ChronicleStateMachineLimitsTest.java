@@ -208,6 +208,12 @@ class ChronicleStateMachineLimitsTest
                     new byte[StateTestSupport.MAX_VALUE_BYTES]))));
             assertTrue(ex.getMessage().contains("averageValueBytes"), ex.getMessage());
             assertEquals(digest, machine.digest());
+            // a lone PUT (checked and written in one Chronicle query) is refused the same way
+            final IllegalStateException lone = assertThrows(IllegalStateException.class, () -> machine.apply(next,
+                Command.of(1, 1 + next, Op.put(Key.of("zzzzzzzz"), new byte[StateTestSupport.MAX_VALUE_BYTES]))));
+            assertTrue(lone.getMessage().contains("averageValueBytes"), lone.getMessage());
+            assertEquals(digest, machine.digest());
+            assertEquals(ChronicleStateMachine.State.OPEN, machine.state());
             // Shrinking a value frees budget.
             machine.apply(next, Command.of(1, 1 + next, Op.put(Key.of("00000000"), new byte[0]),
                 Op.put(Key.of("y"), new byte[8])));
