@@ -9,8 +9,11 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -256,6 +259,20 @@ final class LoadCommand implements Callable<Integer>
         }
     }
 
+    /** A buffered input that tells how many bytes it holds already read from the socket. */
+    private static final class PeekableInput extends BufferedInputStream
+    {
+        PeekableInput(final InputStream in)
+        {
+            super(in, 64 * 1024);
+        }
+
+        synchronized int buffered()
+        {
+            return count - pos;
+        }
+    }
+
     private final class Worker implements Runnable
     {
         final Thread thread;
@@ -266,6 +283,7 @@ final class LoadCommand implements Callable<Integer>
         final SplittableRandom random;
         final byte[] value;
         Socket socket;
+        PeekableInput buffered;
         DataInputStream in;
         OutputStream out;
         volatile long completed;
@@ -295,9 +313,11 @@ final class LoadCommand implements Callable<Integer>
             socket.connect(target, 5000);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(30_000);
-            in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024));
-            out = socket.getOutputStream();
+            buffered = new PeekableInput(socket.getInputStream());
+            in = new DataInputStream(buffered);
+            out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             write(new WireMessage.Hello(WireCodec.VERSION, sessionIds[0], "load", "", ""));
+            out.flush();
             if (!(read() instanceof WireMessage.HelloOk))
             {
                 throw new IOException("node refused the session");
@@ -313,6 +333,7 @@ final class LoadCommand implements Callable<Integer>
                 {
                     send(slot);
                 }
+                out.flush();
                 while (!stop.get())
                 {
                     final WireMessage message = read();
@@ -345,6 +366,11 @@ final class LoadCommand implements Callable<Integer>
                         completed++;
                     }
                     send(slot);
+                    if (buffered.buffered() == 0)
+                    {
+                        // every response read so far is answered: one write for all the requests it freed
+                        out.flush();
+                    }
                 }
             }
             catch (final IOException | WireException ex)

@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 
 /**
@@ -65,6 +66,8 @@ public final class ClientEndpoint implements AutoCloseable
         private long sessionId;
         private boolean closing;
         private boolean closed;
+        /** In {@link #dirty}: has frames queued since the last {@link #flushQueued}. */
+        private boolean queued;
         private SelectionKey key;
         private final long acceptedNs = System.nanoTime();
         private long closingSinceNs;
@@ -98,7 +101,11 @@ public final class ClientEndpoint implements AutoCloseable
             return !closed && !closing;
         }
 
-        /** Queues {@code message} and writes what the socket takes now; a closed client ignores it. */
+        /**
+         * Queues {@code message}; the endpoint writes it at its next {@link #flushQueued} (the end of {@link #poll},
+         * or the host's call after its duty cycle), coalesced with the client's other frames of the cycle into one
+         * gathering write. A closed client ignores it.
+         */
         public void send(final WireMessage message)
         {
             if (!isOpen())
@@ -124,7 +131,12 @@ public final class ClientEndpoint implements AutoCloseable
             }
             outbound.add(frame);
             outboundBytes += frame.remaining();
-            flush(this);
+            if (!queued)
+            {
+                // written by flushQueued(), with whatever else this client gets in the same duty cycle
+                queued = true;
+                dirty.add(this);
+            }
         }
 
         /** Sends {@code error} and closes the connection once it is written. */
@@ -145,12 +157,17 @@ public final class ClientEndpoint implements AutoCloseable
     private final Selector selector;
     private final ServerSocketChannel server;
     private final ArrayList<Client> clients = new ArrayList<>();
+    /** Clients with frames queued since the last flushQueued(). */
+    private final ArrayList<Client> dirty = new ArrayList<>();
+    /** A gathering write's buffers. */
+    private final ByteBuffer[] gather = new ByteBuffer[64];
     private long nextClientId = 1;
     private long accepted;
     private long refused;
     private long malformed;
     private long slowClients;
     private long framesReceived;
+    private long socketWrites;
 
     private ClientEndpoint(final Handler handler, final int maxClients, final Selector selector,
         final ServerSocketChannel server)
@@ -198,8 +215,33 @@ public final class ClientEndpoint implements AutoCloseable
         return server.socket().getLocalPort();
     }
 
-    /** Accepts, reads and writes what is ready without blocking; returns the amount of work done. */
+    /**
+     * Writes the frames queued by {@link Client#send} since the last call (one gathering write per client); what a
+     * socket does not take now is written when it becomes writable. Returns the number of clients written to.
+     */
+    public int flushQueued()
+    {
+        final int count = dirty.size();
+        for (int i = 0; i < count; i++)
+        {
+            final Client client = dirty.get(i);
+            client.queued = false;
+            flush(client);
+        }
+        dirty.clear();
+        return count;
+    }
+
+    /**
+     * Accepts, reads and writes what is ready without blocking, then writes the frames queued meanwhile
+     * ({@link #flushQueued}); returns the amount of work done.
+     */
     public int poll()
+    {
+        return pollSockets() + flushQueued();
+    }
+
+    private int pollSockets()
     {
         final long nowNs = System.nanoTime();
         if (nowNs >= nextSweepNs)
@@ -437,14 +479,27 @@ public final class ClientEndpoint implements AutoCloseable
         {
             while (!client.outbound.isEmpty())
             {
-                final ByteBuffer head = client.outbound.peek();
-                final int written = client.channel.write(head);
-                client.outboundBytes -= written;
-                if (head.hasRemaining())
+                int n = 0;
+                for (final ByteBuffer frame : client.outbound)
                 {
-                    break;
+                    if (n == gather.length)
+                    {
+                        break;
+                    }
+                    gather[n++] = frame;
                 }
-                client.outbound.poll();
+                final long written = client.channel.write(gather, 0, n);
+                socketWrites++;
+                Arrays.fill(gather, 0, n, null);
+                client.outboundBytes -= written;
+                while (!client.outbound.isEmpty() && !client.outbound.peek().hasRemaining())
+                {
+                    client.outbound.poll();
+                }
+                if (!client.outbound.isEmpty() && client.outbound.peek().position() > 0 || written == 0)
+                {
+                    break; // the socket took part of a frame or nothing: wait until it is writable
+                }
             }
             if (client.outbound.isEmpty())
             {
@@ -523,6 +578,12 @@ public final class ClientEndpoint implements AutoCloseable
     public long framesReceived()
     {
         return framesReceived;
+    }
+
+    /** Writes to client sockets (each a gathering write of up to 64 queued frames). */
+    public long socketWriteCount()
+    {
+        return socketWrites;
     }
 
     /** Closes every client connection and the listening socket. */

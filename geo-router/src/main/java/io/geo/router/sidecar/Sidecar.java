@@ -267,7 +267,10 @@ public final class Sidecar implements AutoCloseable
         }
     }
 
-    /** One duty-cycle step: client frames (which may submit commands), then the replica's step and group commit. */
+    /**
+     * One duty-cycle step: client frames (which may submit commands), then the replica's step and group commit, then
+     * the step's replies, one write per client.
+     */
     int doWork(final long nowNs)
     {
         router.now(nowNs);
@@ -278,7 +281,7 @@ public final class Sidecar implements AutoCloseable
             nextExpireNs = nowNs + EXPIRE_INTERVAL_NS;
             router.expire(nowNs);
         }
-        return work;
+        return work + clients.flushQueued();
     }
 
     /** Peers this node's publications reached at the last duty-cycle step; safe from any thread. */
