@@ -87,11 +87,57 @@ final class Charts
         draw(file, title, xLabel, yLabel, series, 0, xMax, ticks, labels, yMax);
     }
 
+    /**
+     * Series over a numeric x axis from 0 and a logarithmic y axis spanning the decades of the data's positive y
+     * values (non-positive ones are skipped).
+     */
+    static void xyLogChart(
+        final Path file, final String title, final String xLabel, final String yLabel, final List<Series> series)
+        throws IOException
+    {
+        double xMax = 0;
+        double yMin = Double.MAX_VALUE;
+        double yMax = 0;
+        for (final Series s : series)
+        {
+            for (int i = 0; i < s.x().length; i++)
+            {
+                if (!Double.isNaN(s.y()[i]) && s.y()[i] > 0)
+                {
+                    xMax = Math.max(xMax, s.x()[i]);
+                    yMin = Math.min(yMin, s.y()[i]);
+                    yMax = Math.max(yMax, s.y()[i]);
+                }
+            }
+        }
+        xMax = niceCeiling(xMax <= 0 ? 1 : xMax * 1.05);
+        final double[] ticks = new double[6];
+        final String[] labels = new String[ticks.length];
+        for (int i = 0; i < ticks.length; i++)
+        {
+            ticks[i] = xMax * i / (ticks.length - 1);
+            labels[i] = format(ticks[i]);
+        }
+        final double low = yMax == 0 ? 0 : Math.floor(Math.log10(yMin));
+        final double high = yMax == 0 ? 1 : Math.max(low + 1, Math.ceil(Math.log10(yMax)));
+        draw(file, title, xLabel, yLabel, series, 0, xMax, ticks, labels, Double.NaN, low, high);
+    }
+
     private static void draw(
         final Path file, final String title, final String xLabel, final String yLabel, final List<Series> series,
         final double xMin, final double xMax, final double[] xTicks, final String[] xTickLabels,
         final double fixedYMax) throws IOException
     {
+        draw(file, title, xLabel, yLabel, series, xMin, xMax, xTicks, xTickLabels, fixedYMax, Double.NaN, Double.NaN);
+    }
+
+    /** {@code logLow}/{@code logHigh}: the y axis's decades (log10) for a logarithmic axis, else NaN. */
+    private static void draw(
+        final Path file, final String title, final String xLabel, final String yLabel, final List<Series> series,
+        final double xMin, final double xMax, final double[] xTicks, final String[] xTickLabels,
+        final double fixedYMax, final double logLow, final double logHigh) throws IOException
+    {
+        final boolean log = !Double.isNaN(logLow);
         double yMax = 0;
         for (final Series s : series)
         {
@@ -122,11 +168,11 @@ final class Charts
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 
             // grid and y ticks
-            final int yTicks = 5;
+            final int yTicks = log ? (int)(logHigh - logLow) : 5;
             for (int i = 0; i <= yTicks; i++)
             {
-                final double v = yMax * i / yTicks;
-                final int py = TOP + plotH - (int)Math.round(plotH * v / yMax);
+                final double v = log ? Math.pow(10, logLow + i) : yMax * i / yTicks;
+                final int py = TOP + plotH - (int)Math.round(log ? plotH * (double)i / yTicks : plotH * v / yMax);
                 g.setColor(new Color(0xe0e0e0));
                 g.drawLine(LEFT, py, LEFT + plotW, py);
                 g.setColor(Color.DARK_GRAY);
@@ -162,12 +208,14 @@ final class Charts
                 boolean started = false;
                 for (int i = 0; i < s.x().length; i++)
                 {
-                    if (Double.isNaN(s.y()[i]))
+                    if (Double.isNaN(s.y()[i]) || (log && s.y()[i] <= 0))
                     {
                         continue;
                     }
                     final double px = LEFT + plotW * (s.x()[i] - xMin) / (xMax - xMin);
-                    final double py = TOP + plotH - plotH * Math.min(s.y()[i], yMax) / yMax;
+                    final double py = TOP + plotH - (log ?
+                        plotH * (Math.log10(s.y()[i]) - logLow) / (logHigh - logLow) :
+                        plotH * Math.min(s.y()[i], yMax) / yMax);
                     if (started)
                     {
                         path.lineTo(px, py);
@@ -226,6 +274,10 @@ final class Charts
 
     private static String format(final double v)
     {
+        if (v > 0 && v < 0.1)
+        {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
         return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -317,14 +317,6 @@ final class Report
         }
         md.append('\n');
         final List<Charts.Series> curves = new ArrayList<>();
-        double keptUpP99Max = 0;
-        for (final ThroughputLines.Trial t : throughput)
-        {
-            if (t.keptUp())
-            {
-                keptUpP99Max = Math.max(keptUpP99Max, t.p99Us() / 1e3);
-            }
-        }
         int color = 0;
         for (final String protocol : PROTOCOLS)
         {
@@ -371,9 +363,8 @@ final class Report
         if (!curves.isEmpty())
         {
             final String chart = "throughput-lan.png";
-            Charts.xyChart(dir.resolve(chart), "lan: latency against answered load (points above the top are cut)",
-                "answered commands/s", "latency from due time (ms)", curves,
-                Charts.niceCeiling(Math.max(1, 2 * keptUpP99Max)));
+            Charts.xyLogChart(dir.resolve(chart), "lan: latency against answered load", "answered commands/s",
+                "latency from due time (ms, log scale)", curves);
             md.append("![latency against load](").append(chart).append(")\n\n");
         }
     }

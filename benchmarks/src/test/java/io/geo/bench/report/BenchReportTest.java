@@ -97,10 +97,13 @@ class BenchReportTest
             new Charts.Series("b", x, new double[] {141, Double.NaN, 142}, 1, Charts.Line.DASHED));
         final Path bars = dir.resolve("by-conflict.png");
         Charts.categoryChart(bars, "title", "x", "y", new String[] {"0%", "2%", "100%"}, series);
+        final Path log = dir.resolve("log.png");
+        Charts.xyLogChart(log, "log", "x", "ms", List.of(new Charts.Series("d", new double[] {1000, 2000, 4000},
+            new double[] {0.3, 2, 1500}, 0, Charts.Line.SOLID)));
         final Path cdf = dir.resolve("cdf.png");
         Charts.xyChart(cdf, "cdf", "ms", "%", List.of(new Charts.Series("c", new double[] {70, 71, 75},
             new double[] {10, 90, 100}, 2, Charts.Line.DOTTED)), 100);
-        for (final Path png : List.of(bars, cdf))
+        for (final Path png : List.of(bars, log, cdf))
         {
             final BufferedImage image = ImageIO.read(png.toFile());
             assertNotNull(image, png.toString());

@@ -361,6 +361,8 @@ public final class Sidecar implements AutoCloseable
         metric(sb, "geo_client_protocol_errors_total", "counter", "Client connections closed for a bad frame.",
             labels, clients.malformedCount());
         metric(sb, "geo_clients_connected", "gauge", "Client connections open.", labels, clients.clientCount());
+        metric(sb, "geo_client_socket_writes_total", "counter", "Writes to client sockets (each carries every " +
+            "reply a client got in one duty cycle).", labels, clients.socketWriteCount());
         metric(sb, "geo_client_requests_waiting", "gauge", "Client requests waiting for their command.", labels,
             router.pendingCount());
         ClientLatency.summary(sb, "geo_commit_latency_seconds", "Client request arrival to commit, commands led " +
