@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * cluster answers, and every command's latency is measured from the moment it was due to be sent (so a generator held
  * up by a saturated cluster does not hide the queueing: no coordinated omission). A command needs a free client
  * session of its region ({@value #SESSIONS_PER_REGION} per region, each with one command in flight); when none is free
- * the generator waits (counted) and the wait counts in the latency. JMH's score is the rate the generator managed to send; the
- * answered rate and the latency percentiles of the measurement iterations go to the throughput side file
+ * the generator waits (counted) and the wait counts in the latency. JMH's score is the rate the generator managed to
+ * send; the answered rate and the latency percentiles of the measurement iterations go to the throughput side file
  * ({@link #SIDE_FILE_PROPERTY}), from which {@code geo bench} draws the latency-against-load curve and finds the
  * saturation point.
  */

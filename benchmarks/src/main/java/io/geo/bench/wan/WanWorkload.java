@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The cluster and workload of a latency benchmark across emulated regions (shared by the threads of one JMH group:
  * each benchmark method is the client of one region). Parameters: the protocol (EPaxos, Hydra region groups, or the
  * Multi-Paxos baseline with its leader in the profile's first region), the percentage of commands on one shared hot
- * key (the rest on keys of the client's own), the operation mix and the value size. At the end of a trial it records the replicas' fast and
- * slow path counts, so the conflict rate is measured, not assumed (see {@link #SIDE_FILE_PROPERTY}).
+ * key (the rest on keys of the client's own), the operation mix and the value size. At the end of a trial it records
+ * the replicas' fast and slow path counts, so the conflict rate is measured, not assumed (see
+ * {@link #SIDE_FILE_PROPERTY}).
  */
 @State(Scope.Group)
 public class WanWorkload
