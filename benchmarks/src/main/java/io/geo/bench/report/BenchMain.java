@@ -52,7 +52,7 @@ public final class BenchMain implements Callable<Integer>
     static final String[] QUICK_LOADS = {"10000", "40000", "160000", "320000"};
 
     @Option(names = "--quick", description = "A short run (three-regions at 0/2/100%% conflict, writes of 16 B, " +
-        "3 s warmup and 8 s measurement per trial; lan at three loads): under 5 minutes.")
+        "3 s warmup and 8 s measurement per trial; lan at four loads per protocol): under 5 minutes.")
     boolean quick;
 
     @Option(names = "--profile", paramLabel = "NAME", description = "Only this profile: three-regions or epaxos-5 " +

@@ -76,15 +76,8 @@ final class Charts
                 }
             }
         }
-        xMax = niceCeiling(xMax <= 0 ? 1 : xMax * 1.05);
-        final double[] ticks = new double[6];
-        final String[] labels = new String[ticks.length];
-        for (int i = 0; i < ticks.length; i++)
-        {
-            ticks[i] = xMax * i / (ticks.length - 1);
-            labels[i] = format(ticks[i]);
-        }
-        draw(file, title, xLabel, yLabel, series, 0, xMax, ticks, labels, yMax);
+        final XAxis x = XAxis.upTo(xMax);
+        draw(file, title, xLabel, yLabel, series, 0, x.max(), x.ticks(), x.labels(), yMax);
     }
 
     /**
@@ -110,17 +103,27 @@ final class Charts
                 }
             }
         }
-        xMax = niceCeiling(xMax <= 0 ? 1 : xMax * 1.05);
-        final double[] ticks = new double[6];
-        final String[] labels = new String[ticks.length];
-        for (int i = 0; i < ticks.length; i++)
-        {
-            ticks[i] = xMax * i / (ticks.length - 1);
-            labels[i] = format(ticks[i]);
-        }
+        final XAxis x = XAxis.upTo(xMax);
         final double low = yMax == 0 ? 0 : Math.floor(Math.log10(yMin));
         final double high = yMax == 0 ? 1 : Math.max(low + 1, Math.ceil(Math.log10(yMax)));
-        draw(file, title, xLabel, yLabel, series, 0, xMax, ticks, labels, Double.NaN, low, high);
+        draw(file, title, xLabel, yLabel, series, 0, x.max(), x.ticks(), x.labels(), Double.NaN, low, high);
+    }
+
+    /** A numeric x axis from 0 to a round number above the data's largest x, with six evenly spaced ticks. */
+    private record XAxis(double max, double[] ticks, String[] labels)
+    {
+        static XAxis upTo(final double dataMax)
+        {
+            final double max = niceCeiling(dataMax <= 0 ? 1 : dataMax * 1.05);
+            final double[] ticks = new double[6];
+            final String[] labels = new String[ticks.length];
+            for (int i = 0; i < ticks.length; i++)
+            {
+                ticks[i] = max * i / (ticks.length - 1);
+                labels[i] = format(ticks[i]);
+            }
+            return new XAxis(max, ticks, labels);
+        }
     }
 
     private static void draw(
