@@ -193,12 +193,13 @@ public final class BenchMain implements Callable<Integer>
                 }
             }
         }
-        final Report report = new Report(loaded, results, Counters.read(sideFile),
-            ThroughputLines.read(throughputFile), halfLoads, quick,
+        final List<ThroughputLines.Trial> throughput = ThroughputLines.read(throughputFile);
+        final Report report = new Report(loaded, results, Counters.read(sideFile), throughput, halfLoads, quick,
             "bin/geo bench" + (quick ? " --quick" : "") + (profile != null ? " --profile " + profile : "") +
             " --out " + out);
         report.write(out);
-        console.printf("geo bench: wrote %s (%d trials)%n", out.resolve("report.md"), results.size());
+        console.printf("geo bench: wrote %s (%d latency trials, %d throughput trials)%n", out.resolve("report.md"),
+            results.size(), throughput.size());
         console.print(report.summary());
         return 0;
     }
